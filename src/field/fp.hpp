@@ -1,0 +1,165 @@
+// Prime fields of at most 255 bits in Montgomery form over 4x64-bit limbs.
+// P supplies `static constexpr Limbs MOD` (top limb < 2^63 - 1) and a name.
+#pragma once
+#include <optional>
+#include <vector>
+#include <string>
+#include <string_view>
+
+#include "field/bigint.hpp"
+#include "field/kernels.hpp"
+
+namespace peregrine {
+
+namespace detail {
+
+constexpr u64 mont_inv(u64 m0) {
+    // -m0^-1 mod 2^64 by Newton iteration.
+    u64 x = 1;
+    for (int i = 0; i < 7; ++i) x *= 2 - m0 * x;
+    return 0 - x;
+}
+
+constexpr Limbs double_mod(Limbs a, const Limbs& m) {
+    u64 carry = 0;
+    Limbs s{};
+    for (int i = 0; i < 4; ++i) {
+        u64 nxt = a[i] >> 63;
+        s[i] = (a[i] << 1) | carry;
+        carry = nxt;
+    }
+    if (carry || cmp(s, m) >= 0) {
+        u64 br = 0;
+        for (int i = 0; i < 4; ++i) {
+            unsigned __int128 t = (unsigned __int128)s[i] - m[i] - br;
+            s[i] = (u64)t;
+            br = (u64)(t >> 127);
+        }
+    }
+    return s;
+}
+
+// 2^k mod m
+constexpr Limbs pow2_mod(unsigned k, const Limbs& m) {
+    Limbs r{1, 0, 0, 0};
+    for (unsigned i = 0; i < k; ++i) r = double_mod(r, m);
+    return r;
+}
+
+}  // namespace detail
+
+template <class P>
+class Fp {
+public:
+    static constexpr Limbs MOD = P::MOD;
+    static constexpr u64 INV = detail::mont_inv(P::MOD[0]);
+    static constexpr Limbs R1 = detail::pow2_mod(256, P::MOD);
+    static constexpr Limbs R2 = detail::pow2_mod(512, P::MOD);
+    static constexpr unsigned BITS = bit_length(P::MOD);
+    static constexpr std::size_t BYTES = 32;
+
+    Limbs v{};  // Montgomery representation: value * 2^256 mod MOD
+
+    constexpr Fp() = default;
+
+    static constexpr Fp zero() { return Fp(); }
+    static constexpr Fp one() { return from_mont(R1); }
+    // Takes limbs already in Montgomery form (as stored in snarkjs point sections).
+    static constexpr Fp from_mont(const Limbs& m) {
+        Fp r;
+        r.v = m;
+        return r;
+    }
+    // Takes a canonical integer < MOD.
+    static Fp from_canonical(const Limbs& a) {
+        Fp r;
+        kernels::mont_mul4(r.v.data(), a.data(), R2.data(), MOD.data(), INV);
+        return r;
+    }
+    static Fp from_u64(u64 x) { return from_canonical(Limbs{x, 0, 0, 0}); }
+    // Parses decimal text; nullopt unless the value is < MOD.
+    static std::optional<Fp> from_decimal(std::string_view s) {
+        auto l = peregrine::from_decimal(s);
+        if (!l || cmp(*l, MOD) >= 0) return std::nullopt;
+        return from_canonical(*l);
+    }
+    static bool is_canonical(const Limbs& a) { return cmp(a, MOD) < 0; }
+
+    Limbs to_canonical() const {
+        static constexpr Limbs kOne{1, 0, 0, 0};
+        Limbs r;
+        kernels::mont_mul4(r.data(), v.data(), kOne.data(), MOD.data(), INV);
+        return r;
+    }
+    std::string to_decimal() const { return peregrine::to_decimal(to_canonical()); }
+
+    bool is_zero() const { return peregrine::is_zero(v); }
+    bool operator==(const Fp& o) const { return v == o.v; }
+    bool operator!=(const Fp& o) const { return v != o.v; }
+
+    friend Fp operator+(const Fp& a, const Fp& b) {
+        Fp r;
+        kernels::mod_add4(r.v.data(), a.v.data(), b.v.data(), MOD.data());
+        return r;
+    }
+    friend Fp operator-(const Fp& a, const Fp& b) {
+        Fp r;
+        kernels::mod_sub4(r.v.data(), a.v.data(), b.v.data(), MOD.data());
+        return r;
+    }
+    friend Fp operator*(const Fp& a, const Fp& b) {
+        Fp r;
+        kernels::mont_mul4(r.v.data(), a.v.data(), b.v.data(), MOD.data(), INV);
+        return r;
+    }
+    Fp operator-() const { return Fp() - *this; }
+    Fp& operator+=(const Fp& b) { return *this = *this + b; }
+    Fp& operator-=(const Fp& b) { return *this = *this - b; }
+    Fp& operator*=(const Fp& b) { return *this = *this * b; }
+    Fp dbl() const { return *this + *this; }
+    Fp square() const { return *this * *this; }
+
+    // this^e for a canonical exponent e.
+    Fp pow(const Limbs& e) const {
+        Fp r = one();
+        for (int i = (int)bit_length(e) - 1; i >= 0; --i) {
+            r = r.square();
+            if (bit(e, (unsigned)i)) r *= *this;
+        }
+        return r;
+    }
+    Fp pow(u64 e) const { return pow(Limbs{e, 0, 0, 0}); }
+
+    // Multiplicative inverse (0 maps to 0).
+    Fp inverse() const {
+        Limbs e = MOD;
+        u64 br = 2;
+        for (int i = 0; i < 4 && br; ++i) {
+            u64 old = e[i];
+            e[i] = old - br;
+            br = old < br ? 1 : 0;
+        }
+        return pow(e);
+    }
+};
+
+// Replaces each element by its inverse with one field inversion (zeros stay zero).
+template <class F>
+void batch_inverse(F* xs, std::size_t n) {
+    if (n == 0) return;
+    std::vector<F> pre(n);
+    F acc = F::one();
+    for (std::size_t i = 0; i < n; ++i) {
+        pre[i] = acc;
+        if (!xs[i].is_zero()) acc *= xs[i];
+    }
+    F inv = acc.inverse();
+    for (std::size_t i = n; i-- > 0;) {
+        if (xs[i].is_zero()) continue;
+        F x = xs[i];
+        xs[i] = inv * pre[i];
+        inv *= x;
+    }
+}
+
+}  // namespace peregrine

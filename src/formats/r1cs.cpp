@@ -1,0 +1,21 @@
+#include "formats/r1cs.hpp"
+
+namespace peregrine {
+
+R1csHeader read_r1cs_header(const std::string& path) {
+    BinFile f(path, "r1cs", 1);
+    Reader h = f.reader(1);
+    R1csHeader r;
+    const std::uint32_t n8 = h.u32();
+    if (n8 != 32) throw Error(path + ": unsupported field size of " + std::to_string(n8) + " bytes");
+    r.prime = h.limbs(n8);
+    r.n_wires = h.u32();
+    r.n_pub_out = h.u32();
+    r.n_pub_in = h.u32();
+    r.n_prv_in = h.u32();
+    r.n_labels = h.u64();
+    r.n_constraints = h.u32();
+    return r;
+}
+
+}  // namespace peregrine

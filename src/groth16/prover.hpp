@@ -1,0 +1,35 @@
+// Groth16 proving over BN254 with snarkjs proving keys: the same mathematics as snarkjs
+// (QAP evaluations from the zkey's coefficients, H on the odd points of the 2n domain).
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "formats/json.hpp"
+#include "formats/zkey.hpp"
+#include "util/thread_pool.hpp"
+
+namespace peregrine {
+
+struct ProveTimings {
+    double qap_ms = 0, ntt_ms = 0, msm_ms = 0, total_ms = 0;
+};
+
+struct ProveOptions {
+    // Blinding factors; drawn from the OS CSPRNG when not set (tests may fix them).
+    const Limbs* r = nullptr;
+    const Limbs* s = nullptr;
+    ProveTimings* timings = nullptr;
+    // Called with a phase name as the prover enters it (for --verbose progress).
+    std::function<void(const char*)> on_phase;
+};
+
+// witness: n_vars canonical values (witness[0] must be 1). Throws Error on a length mismatch
+// or a malformed key.
+Proof groth16_prove(const Zkey& zkey, const std::vector<Limbs>& witness, ThreadPool& pool,
+                    const ProveOptions& opts = {});
+
+// witness[1..n_public], as written to public.json.
+std::vector<Limbs> public_signals(const Zkey& zkey, const std::vector<Limbs>& witness);
+
+}  // namespace peregrine

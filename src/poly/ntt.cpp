@@ -1,0 +1,78 @@
+#include "poly/ntt.hpp"
+
+#include <utility>
+
+namespace peregrine {
+
+namespace {
+std::size_t bit_reverse(std::size_t x, unsigned bits) {
+    std::size_t r = 0;
+    for (unsigned i = 0; i < bits; ++i) {
+        r = (r << 1) | (x & 1);
+        x >>= 1;
+    }
+    return r;
+}
+}  // namespace
+
+Domain::Domain(unsigned log_n) : log_n_(log_n), n_(std::size_t(1) << log_n), root_(fr_root_of_unity(log_n)) {
+    const std::size_t half = n_ / 2;
+    tw_.resize(half);
+    itw_.resize(half);
+    Fr w = Fr::one(), wi = Fr::one(), root_inv = root_.inverse();
+    for (std::size_t i = 0; i < half; ++i) {
+        tw_[i] = w;
+        itw_[i] = wi;
+        w *= root_;
+        wi *= root_inv;
+    }
+    n_inv_ = Fr::from_u64(n_).inverse();
+}
+
+void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const {
+    if (n_ <= 1) return;
+    for (std::size_t i = 0; i < n_; ++i) {
+        std::size_t j = bit_reverse(i, log_n_);
+        if (i < j) std::swap(a[i], a[j]);
+    }
+    const std::size_t pairs = n_ / 2;
+    for (std::size_t half = 1; half < n_; half <<= 1) {
+        const std::size_t stride = n_ / (2 * half);  // twiddle index step
+        auto stage = [&](std::size_t b, std::size_t e) {
+            for (std::size_t t = b; t < e; ++t) {
+                const std::size_t blk = t / half, j = t % half;
+                const std::size_t i0 = blk * 2 * half + j, i1 = i0 + half;
+                Fr x = a[i1] * tw[j * stride];
+                a[i1] = a[i0] - x;
+                a[i0] = a[i0] + x;
+            }
+        };
+        if (pairs >= 4096 && pool.size() > 1) {
+            pool.parallel_for(pairs, stage, 1);
+        } else {
+            stage(0, pairs);
+        }
+    }
+}
+
+void Domain::fft(Fr* a, ThreadPool& pool) const { transform(a, tw_, pool); }
+
+void Domain::ifft(Fr* a, ThreadPool& pool) const {
+    transform(a, itw_, pool);
+    const Fr k = n_inv_;
+    pool.parallel_for(n_, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) a[i] *= k;
+    });
+}
+
+void Domain::scale_by_powers(Fr* a, std::size_t n, const Fr& g, ThreadPool& pool) {
+    pool.parallel_for(n, [&](std::size_t b, std::size_t e) {
+        Fr x = g.pow((u64)b);
+        for (std::size_t i = b; i < e; ++i) {
+            a[i] *= x;
+            x *= g;
+        }
+    });
+}
+
+}  // namespace peregrine
