@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include "field/bn254.hpp"
+#include "test_util.hpp"
+
+using namespace peregrine;
+using namespace peregrine::test;
+
+namespace {
+
+template <class F>
+class FieldTest : public ::testing::Test {};
+using Fields = ::testing::Types<Fq, Fr>;
+TYPED_TEST_SUITE(FieldTest, Fields);
+
+TYPED_TEST(FieldTest, ArithmeticMatchesGmp) {
+    using F = TypeParam;
+    std::mt19937_64 rng(42);
+    const mpz_class m = to_mpz(F::MOD);
+    // Edge values first, then random ones.
+    std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(m - 1), from_mpz(m - 2),
+                               from_mpz(m / 2), from_mpz((mpz_class(1) << 253) % m)};
+    for (int i = 0; i < 200; ++i) vals.push_back(random_below(rng, F::MOD));
+    for (size_t i = 0; i < vals.size(); ++i) {
+        const Limbs& x = vals[i];
+        const Limbs& y = vals[(i * 7 + 3) % vals.size()];
+        const F a = F::from_canonical(x), b = F::from_canonical(y);
+        const mpz_class X = to_mpz(x), Y = to_mpz(y);
+        EXPECT_EQ(a.to_canonical(), x);
+        EXPECT_EQ((a + b).to_canonical(), from_mpz((X + Y) % m));
+        EXPECT_EQ((a - b).to_canonical(), from_mpz(((X - Y) % m + m) % m));
+        EXPECT_EQ((a * b).to_canonical(), from_mpz((X * Y) % m));
+        EXPECT_EQ(a.square().to_canonical(), from_mpz((X * X) % m));
+        EXPECT_EQ((-a).to_canonical(), from_mpz((m - X) % m));
+        if (X != 0) {
+            mpz_class inv;
+            mpz_invert(inv.get_mpz_t(), X.get_mpz_t(), m.get_mpz_t());
+            EXPECT_EQ(a.inverse().to_canonical(), from_mpz(inv));
+            EXPECT_EQ(a * a.inverse(), F::one());
+        }
+    }
+}
+
+TYPED_TEST(FieldTest, MontgomeryConstants) {
+    using F = TypeParam;
+    const mpz_class m = to_mpz(F::MOD);
+    const mpz_class R = (mpz_class(1) << 256) % m;
+    EXPECT_EQ(to_mpz(F::R1), R);
+    EXPECT_EQ(to_mpz(F::R2), (R * R) % m);
+    // INV * m[0] == -1 mod 2^64
+    EXPECT_EQ((u64)(F::INV * F::MOD[0]), ~u64(0));
+}
+
+TYPED_TEST(FieldTest, DecimalRoundTrip) {
+    using F = TypeParam;
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 50; ++i) {
+        Limbs x = random_below(rng, F::MOD);
+        const std::string s = to_decimal(x);
+        EXPECT_EQ(s, to_mpz(x).get_str());
+        auto back = F::from_decimal(s);
+        ASSERT_TRUE(back.has_value());
+        EXPECT_EQ(back->to_canonical(), x);
+    }
+    EXPECT_EQ(to_decimal(Limbs{0, 0, 0, 0}), "0");
+    EXPECT_FALSE(F::from_decimal(to_mpz(F::MOD).get_str()).has_value());  // not below the modulus
+    EXPECT_FALSE(F::from_decimal("").has_value());
+    EXPECT_FALSE(F::from_decimal("12a").has_value());
+    EXPECT_FALSE(F::from_decimal("-1").has_value());
+    EXPECT_FALSE(F::from_decimal(std::string(100, '9')).has_value());
+}
+
+TEST(Fr, RootsOfUnityMatchSnarkjs) {
+    // ffjavascript's Fr.w[28] and Fr.w[12] for bn128, printed by node.
+    EXPECT_EQ(fr_root_of_unity(28).to_decimal(),
+              "19103219067921713944291392827692070036145651957329286315305642004821462161904");
+    EXPECT_EQ(fr_root_of_unity(12).to_decimal(),
+              "4158865282786404163413953114870269622875596290766033564087307867933865333818");
+    Fr w = fr_root_of_unity(10);
+    EXPECT_NE(w.pow(512), Fr::one());
+    EXPECT_EQ(w.pow(1024), Fr::one());
+    EXPECT_THROW(fr_root_of_unity(29), std::invalid_argument);
+}
+
+TEST(Fq2, MatchesSchoolbookAndInverts) {
+    std::mt19937_64 rng(3);
+    const mpz_class p = to_mpz(Fq::MOD);
+    for (int i = 0; i < 100; ++i) {
+        Limbs a0 = random_below(rng, Fq::MOD), a1 = random_below(rng, Fq::MOD);
+        Limbs b0 = random_below(rng, Fq::MOD), b1 = random_below(rng, Fq::MOD);
+        Fq2 a{Fq::from_canonical(a0), Fq::from_canonical(a1)}, b{Fq::from_canonical(b0), Fq::from_canonical(b1)};
+        Fq2 c = a * b;
+        mpz_class A0 = to_mpz(a0), A1 = to_mpz(a1), B0 = to_mpz(b0), B1 = to_mpz(b1);
+        mpz_class c0 = ((A0 * B0 - A1 * B1) % p + p) % p, c1 = (A0 * B1 + A1 * B0) % p;
+        EXPECT_EQ(c.c0.to_canonical(), from_mpz(c0));
+        EXPECT_EQ(c.c1.to_canonical(), from_mpz(c1));
+        EXPECT_EQ(a.square(), a * a);
+        EXPECT_EQ(a * a.inverse(), Fq2::one());
+    }
+}
+
+TEST(Fp, BatchInverse) {
+    std::mt19937_64 rng(5);
+    std::vector<Fr> xs;
+    for (int i = 0; i < 33; ++i) xs.push_back(i % 5 == 0 ? Fr::zero() : Fr::from_canonical(random_below(rng, Fr::MOD)));
+    std::vector<Fr> inv = xs;
+    batch_inverse(inv.data(), inv.size());
+    for (size_t i = 0; i < xs.size(); ++i) {
+        if (xs[i].is_zero()) {
+            EXPECT_TRUE(inv[i].is_zero());
+        } else {
+            EXPECT_EQ(xs[i] * inv[i], Fr::one());
+        }
+    }
+}
+
+}  // namespace

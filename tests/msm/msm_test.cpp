@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "msm/msm.hpp"
+#include "test_util.hpp"
+
+using namespace peregrine;
+using namespace peregrine::test;
+
+namespace {
+
+// Bases in the file layout (Montgomery limbs, (0,0) for infinity), as the MSM reads them.
+template <class J>
+std::vector<std::uint8_t> to_bytes(const std::vector<typename J::Aff>& pts) {
+    std::vector<std::uint8_t> out(pts.size() * sizeof(typename J::Aff) + 1);
+    // Offset by one byte: sections inside mmap'd files are not aligned.
+    std::memcpy(out.data() + 1, pts.data(), pts.size() * sizeof(typename J::Aff));
+    return out;
+}
+
+template <class J>
+void check_msm(std::size_t n, unsigned threads, std::uint64_t seed,
+               J (*msm)(const std::uint8_t*, const Limbs*, std::size_t, ThreadPool&), const typename J::Aff& gen) {
+    std::mt19937_64 rng(seed);
+    const Limbs r = FrParams::MOD;
+    std::vector<typename J::Aff> pts;
+    std::vector<Limbs> ks;
+    J base = J::from_affine(gen).mul(random_below(rng, r));
+    for (std::size_t i = 0; i < n; ++i) {
+        // A mix of ordinary points, repeated points, negations and infinity.
+        if (i % 97 == 5) {
+            pts.push_back(J::infinity().to_affine());
+        } else if (i % 13 == 4 && i > 0) {
+            pts.push_back(pts[i - 1]);
+        } else if (i % 17 == 6 && i > 0) {
+            pts.push_back(pts[i - 1].neg());
+        } else {
+            base = base.dbl().add(gen);
+            pts.push_back(base.to_affine());
+        }
+        Limbs k;
+        switch (i % 11) {
+            case 0: k = Limbs{0, 0, 0, 0}; break;
+            case 1: k = Limbs{1, 0, 0, 0}; break;
+            case 2: k = from_mpz(to_mpz(r) - 1); break;
+            case 3: k = Limbs{rng() & 0xffff, 0, 0, 0}; break;
+            default: k = random_below(rng, r);
+        }
+        ks.push_back(k);
+    }
+    J expect = J::infinity();
+    for (std::size_t i = 0; i < n; ++i) expect = expect.add(J::from_affine(pts[i]).mul(ks[i]));
+    auto bytes = to_bytes<J>(pts);
+    ThreadPool pool(threads);
+    J got = msm(bytes.data() + 1, ks.data(), n, pool);
+    EXPECT_EQ(got, expect) << "n=" << n << " threads=" << threads;
+}
+
+TEST(Msm, G1MatchesNaiveSum) {
+    for (std::size_t n : {0, 1, 2, 3, 10, 100, 1000, 2500}) check_msm<G1>(n, 2, n + 1, msm_g1, g1_generator());
+    check_msm<G1>(700, 1, 99, msm_g1, g1_generator());
+    check_msm<G1>(700, 3, 98, msm_g1, g1_generator());
+}
+
+TEST(Msm, G2MatchesNaiveSum) {
+    for (std::size_t n : {0, 1, 5, 200, 600}) check_msm<G2>(n, 2, n + 7, msm_g2, g2_generator());
+}
+
+TEST(Msm, WindowGrowsWithSize) {
+    EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
+    EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
+    EXPECT_LE(msm_window_bits(1 << 24), 15u);
+}
+
+}  // namespace

@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include "poly/ntt.hpp"
+#include "test_util.hpp"
+
+using namespace peregrine;
+using namespace peregrine::test;
+
+namespace {
+
+std::vector<Fr> random_vec(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<Fr> v(n);
+    for (auto& x : v) x = Fr::from_canonical(random_below(rng, FrParams::MOD));
+    return v;
+}
+
+Fr eval(const std::vector<Fr>& coeffs, const Fr& x) {
+    Fr acc = Fr::zero();
+    for (std::size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+    return acc;
+}
+
+TEST(Ntt, FftIsEvaluationAtPowersOfTheRoot) {
+    ThreadPool pool(2);
+    for (unsigned logn : {0u, 1u, 2u, 5u}) {
+        Domain d(logn);
+        auto c = random_vec(d.size(), logn);
+        auto e = c;
+        d.fft(e.data(), pool);
+        Fr x = Fr::one();
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            EXPECT_EQ(e[i], eval(c, x)) << "logn=" << logn << " i=" << i;
+            x *= d.root();
+        }
+    }
+}
+
+TEST(Ntt, InverseRoundTripsLargeParallel) {
+    ThreadPool pool(3);
+    Domain d(14);
+    auto v = random_vec(d.size(), 9);
+    auto w = v;
+    d.fft(w.data(), pool);
+    EXPECT_NE(w, v);
+    d.ifft(w.data(), pool);
+    EXPECT_EQ(w, v);
+}
+
+TEST(Ntt, CosetShift) {
+    ThreadPool pool(2);
+    Domain d(4);
+    auto c = random_vec(d.size(), 4);
+    const Fr g = fr_root_of_unity(5);  // the odd 32nd roots are g * w16^i
+    auto e = c;
+    Domain::scale_by_powers(e.data(), e.size(), g, pool);
+    d.fft(e.data(), pool);
+    Fr x = g;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        EXPECT_EQ(e[i], eval(c, x));
+        x *= d.root();
+    }
+}
+
+}  // namespace
