@@ -1,7 +1,9 @@
 // Per-architecture arithmetic kernels for 4x64-bit Montgomery fields.
-// Everything above this header is portable; this is the only place that may grow
-// architecture-specific code paths. Today the portable version (unsigned __int128)
-// compiles to mul/umulh on aarch64 and mul/mulx on x86-64 without needing ADX/BMI2.
+// Everything above this header is portable; this is the only place with architecture-specific
+// code. The portable kernels (unsigned __int128) compile to mul/umulh on aarch64 and run on any
+// x86-64. On x86-64 CPUs with ADX and BMI2 the Montgomery product switches, at run time, to a
+// mulx/adcx/adox kernel; the binary itself never requires those extensions (no SIGILL on older
+// CPUs). PEREGRINE_NO_ADX=1 in the environment forces the portable kernel.
 #pragma once
 #include <cstdint>
 
@@ -44,7 +46,7 @@ inline void mod_sub4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4]) {
 
 // Montgomery product r = a*b*2^-256 mod m (CIOS). Requires m's top limb < 2^63 - 1,
 // which lets the two carry chains be merged without a fifth limb (true for BN254's p and r).
-inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+inline void mont_mul4_portable(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
     u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     for (int i = 0; i < 4; ++i) {
         const u64 ai = a[i];
@@ -75,6 +77,71 @@ inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], 
     r[1] = (t1 & keep) | (s[1] & ~keep);
     r[2] = (t2 & keep) | (s[2] & ~keep);
     r[3] = (t3 & keep) | (s[3] & ~keep);
+}
+
+#if defined(__x86_64__)
+// True when the CPU has ADX and BMI2 and PEREGRINE_NO_ADX is not set. Detected once at start-up;
+// the only process-wide value in the library, and it is read-only.
+extern const bool kHaveAdx;
+
+#define PEREGRINE_ADX_ROUND(AI, T0, T1, T2, T3, T4)                                                   \
+    "movq " AI ", %%rdx\n\t"                                                                           \
+    "xorl %%eax, %%eax\n\t"                                                                            \
+    "mulxq 0(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
+    "mulxq 8(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
+    "mulxq 16(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
+    "mulxq 24(%[b]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                        \
+    "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"                                                  \
+    "movq " T0 ", %%rdx\n\t"                                                                           \
+    "imulq %[inv], %%rdx\n\t"                                                                          \
+    "xorl %%eax, %%eax\n\t"                                                                            \
+    "mulxq 0(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
+    "mulxq 8(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
+    "mulxq 16(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
+    "mulxq 24(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T3 "\n\t" "adcxq %%r14, " T4 "\n\t"               \
+    "adoxq %%rax, " T4 "\n\t"
+
+// Same contract as mont_mul4_portable; the caller must have checked kHaveAdx. One round per limb
+// of a: accumulate a[i]*b on the adcx/adox carry chains, then add k*m to clear the low limb; the
+// five accumulator registers rotate instead of shifting.
+inline void mont_mul4_adx(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+    register u64 t0 asm("r12");
+    register u64 t1 asm("r8");
+    register u64 t2 asm("r9");
+    register u64 t3 asm("r10");
+    asm("xorl %%r8d, %%r8d\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        PEREGRINE_ADX_ROUND("0(%[a])", "%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+        PEREGRINE_ADX_ROUND("8(%[a])", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+        PEREGRINE_ADX_ROUND("16(%[a])", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+        PEREGRINE_ADX_ROUND("24(%[a])", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+        : "=&r"(t0), "=&r"(t1), "=&r"(t2), "=&r"(t3)
+        : [a] "r"(a), [b] "r"(b), [m] "r"(m), [inv] "m"(inv)
+        : "rax", "rdx", "r11", "r13", "r14", "cc", "memory");
+    u64 br = 0, s[4];
+    s[0] = subb(t0, m[0], br);
+    s[1] = subb(t1, m[1], br);
+    s[2] = subb(t2, m[2], br);
+    s[3] = subb(t3, m[3], br);
+    const u64 keep = 0 - br;
+    r[0] = (t0 & keep) | (s[0] & ~keep);
+    r[1] = (t1 & keep) | (s[1] & ~keep);
+    r[2] = (t2 & keep) | (s[2] & ~keep);
+    r[3] = (t3 & keep) | (s[3] & ~keep);
+}
+#undef PEREGRINE_ADX_ROUND
+#endif
+
+inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+#if defined(__x86_64__)
+    if (kHaveAdx) {
+        mont_mul4_adx(r, a, b, m, inv);
+        return;
+    }
+#endif
+    mont_mul4_portable(r, a, b, m, inv);
 }
 
 }  // namespace peregrine::kernels

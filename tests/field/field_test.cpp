@@ -115,3 +115,23 @@ TEST(Fp, BatchInverse) {
 }
 
 }  // namespace
+
+#if defined(__x86_64__)
+TEST(Kernels, AdxMatchesPortable) {
+    if (!__builtin_cpu_supports("adx") || !__builtin_cpu_supports("bmi2")) GTEST_SKIP() << "CPU lacks ADX/BMI2";
+    std::mt19937_64 rng(8);
+    for (const Limbs& m : {FqParams::MOD, FrParams::MOD}) {
+        const u64 inv = detail::mont_inv(m[0]);
+        std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(to_mpz(m) - 1)};
+        for (int i = 0; i < 20000; ++i) vals.push_back(random_below(rng, m));
+        for (std::size_t i = 0; i < vals.size(); ++i) {
+            const Limbs& a = vals[i];
+            const Limbs& b = vals[(i * 31 + 7) % vals.size()];
+            Limbs r1, r2;
+            kernels::mont_mul4_portable(r1.data(), a.data(), b.data(), m.data(), inv);
+            kernels::mont_mul4_adx(r2.data(), a.data(), b.data(), m.data(), inv);
+            ASSERT_EQ(r1, r2) << i;
+        }
+    }
+}
+#endif

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 
 #include "msm/msm.hpp"
 #include "test_util.hpp"
@@ -20,8 +21,10 @@ std::vector<std::uint8_t> to_bytes(const std::vector<typename J::Aff>& pts) {
 }
 
 template <class J>
-void check_msm(std::size_t n, unsigned threads, std::uint64_t seed,
-               J (*msm)(const std::uint8_t*, const Limbs*, std::size_t, ThreadPool&), const typename J::Aff& gen) {
+using MsmFn = std::function<J(const std::uint8_t*, const Limbs*, std::size_t, ThreadPool&)>;
+
+template <class J>
+void check_msm(std::size_t n, unsigned threads, std::uint64_t seed, MsmFn<J> msm, const typename J::Aff& gen) {
     std::mt19937_64 rng(seed);
     const Limbs r = FrParams::MOD;
     std::vector<typename J::Aff> pts;
@@ -65,6 +68,31 @@ TEST(Msm, G1MatchesNaiveSum) {
 
 TEST(Msm, G2MatchesNaiveSum) {
     for (std::size_t n : {0, 1, 5, 200, 600}) check_msm<G2>(n, 2, n + 7, msm_g2, g2_generator());
+}
+
+TEST(Msm, EveryStrategyAndWindowAgrees) {
+    for (bool affine : {false, true}) {
+        for (unsigned c : {2u, 5u, 9u, 13u}) {
+            auto g1 = [=](const std::uint8_t* b, const Limbs* k, std::size_t n, ThreadPool& p) {
+                return msm_g1_with(b, k, n, c, affine, p);
+            };
+            check_msm<G1>(1500, 2, c * 10 + affine, g1, g1_generator());
+            auto g2 = [=](const std::uint8_t* b, const Limbs* k, std::size_t n, ThreadPool& p) {
+                return msm_g2_with(b, k, n, c, affine, p);
+            };
+            check_msm<G2>(300, 2, c * 10 + affine + 100, g2, g2_generator());
+        }
+    }
+    // Many equal points in few buckets: exercises doublings and deferred additions in a batch.
+    std::vector<G1Affine> same(600, G1::from_affine(g1_generator()).mul(Limbs{99, 0, 0, 0}).to_affine());
+    for (std::size_t i = 0; i < same.size(); i += 3) same[i] = same[i].neg();
+    std::vector<Limbs> ks(same.size(), Limbs{5, 0, 0, 0});
+    G1 expect = G1::infinity();
+    for (std::size_t i = 0; i < same.size(); ++i) expect = expect.add(G1::from_affine(same[i]).mul(ks[i]));
+    ThreadPool pool(2);
+    auto bytes = to_bytes<G1>(same);
+    EXPECT_EQ(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), 4, true, pool), expect);
+    EXPECT_THROW(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), 16, true, pool), std::invalid_argument);
 }
 
 TEST(Msm, WindowGrowsWithSize) {

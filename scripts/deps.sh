@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Peregrine builds and tests with. Idempotent and quiet when
+# everything is present (no apt-get update unless something is missing).
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libgmp-dev
+      libcli11-dev nlohmann-json3-dev nodejs npm time)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps: missing packages: ${missing[*]} (run as root or install them)" >&2
+        exit 1
+    fi
+    echo "deps: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi

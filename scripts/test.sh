@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: unit tests and end-to-end checks against snarkjs,
+# in a release build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+start=$(date +%s)
+bash scripts/deps.sh
+bash scripts/npm-tools.sh >/dev/null
+for preset in release asan; do
+    echo "== build ($preset)"
+    bash scripts/build.sh "$preset"
+    echo "== test ($preset)"
+    ctest --preset "$preset" -j"$(nproc)" --timeout 1200
+done
+echo "== all tests passed in $(( $(date +%s) - start ))s"
