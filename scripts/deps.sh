@@ -2,7 +2,7 @@
 # Installs the Debian packages Peregrine builds and tests with. Idempotent and quiet when
 # everything is present (no apt-get update unless something is missing).
 set -euo pipefail
-pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libgmp-dev
+pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
       libcli11-dev nlohmann-json3-dev nodejs npm time)
 missing=()
 for p in "${pkgs[@]}"; do

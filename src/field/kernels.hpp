@@ -6,47 +6,67 @@
 // CPUs). PEREGRINE_NO_ADX=1 in the environment forces the portable kernel.
 #pragma once
 #include <cstdint>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace peregrine::kernels {
 
 using u64 = std::uint64_t;
 using u128 = unsigned __int128;
 
+#if defined(__x86_64__)
+inline u64 addc(u64 a, u64 b, u64& carry) {
+    unsigned long long r;
+    carry = _addcarry_u64((unsigned char)carry, a, b, &r);
+    return r;
+}
+inline u64 subb(u64 a, u64 b, u64& borrow) {
+    unsigned long long r;
+    borrow = _subborrow_u64((unsigned char)borrow, a, b, &r);
+    return r;
+}
+#else
 inline u64 addc(u64 a, u64 b, u64& carry) {
     u128 t = (u128)a + b + carry;
     carry = (u64)(t >> 64);
     return (u64)t;
 }
-
 inline u64 subb(u64 a, u64 b, u64& borrow) {
     u128 t = (u128)a - b - borrow;
     borrow = (u64)(t >> 127);
     return (u64)t;
 }
+#endif
 
 // r = a + b mod m, for a, b < m and m < 2^255 (so the sum never overflows 256 bits).
-inline void mod_add4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4]) {
-    u64 c = 0, s[4];
-    for (int i = 0; i < 4; ++i) s[i] = addc(a[i], b[i], c);
-    u64 br = 0, t[4];
-    for (int i = 0; i < 4; ++i) t[i] = subb(s[i], m[i], br);
+[[gnu::always_inline]] inline void mod_add4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4]) {
+    u64 c = 0;
+    const u64 s0 = addc(a[0], b[0], c), s1 = addc(a[1], b[1], c), s2 = addc(a[2], b[2], c), s3 = addc(a[3], b[3], c);
+    u64 br = 0;
+    const u64 t0 = subb(s0, m[0], br), t1 = subb(s1, m[1], br), t2 = subb(s2, m[2], br), t3 = subb(s3, m[3], br);
     // br == 1 means s < m: keep s.
-    const u64 keep = 0 - br;
-    for (int i = 0; i < 4; ++i) r[i] = (s[i] & keep) | (t[i] & ~keep);
+    r[0] = br ? s0 : t0;
+    r[1] = br ? s1 : t1;
+    r[2] = br ? s2 : t2;
+    r[3] = br ? s3 : t3;
 }
 
 // r = a - b mod m, for a, b < m.
-inline void mod_sub4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4]) {
-    u64 br = 0, t[4];
-    for (int i = 0; i < 4; ++i) t[i] = subb(a[i], b[i], br);
+[[gnu::always_inline]] inline void mod_sub4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4]) {
+    u64 br = 0;
+    const u64 t0 = subb(a[0], b[0], br), t1 = subb(a[1], b[1], br), t2 = subb(a[2], b[2], br), t3 = subb(a[3], b[3], br);
     const u64 mask = 0 - br;
     u64 c = 0;
-    for (int i = 0; i < 4; ++i) r[i] = addc(t[i], m[i] & mask, c);
+    r[0] = addc(t0, m[0] & mask, c);
+    r[1] = addc(t1, m[1] & mask, c);
+    r[2] = addc(t2, m[2] & mask, c);
+    r[3] = addc(t3, m[3] & mask, c);
 }
 
 // Montgomery product r = a*b*2^-256 mod m (CIOS). Requires m's top limb < 2^63 - 1,
 // which lets the two carry chains be merged without a fifth limb (true for BN254's p and r).
-inline void mont_mul4_portable(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+[[gnu::always_inline]] inline void mont_mul4_portable(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
     u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     for (int i = 0; i < 4; ++i) {
         const u64 ai = a[i];
@@ -104,7 +124,7 @@ extern const bool kHaveAdx;
 // Same contract as mont_mul4_portable; the caller must have checked kHaveAdx. One round per limb
 // of a: accumulate a[i]*b on the adcx/adox carry chains, then add k*m to clear the low limb; the
 // five accumulator registers rotate instead of shifting.
-inline void mont_mul4_adx(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+[[gnu::always_inline]] inline void mont_mul4_adx(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
     register u64 t0 asm("r12");
     register u64 t1 asm("r8");
     register u64 t2 asm("r9");
@@ -134,7 +154,7 @@ inline void mont_mul4_adx(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[
 #undef PEREGRINE_ADX_ROUND
 #endif
 
-inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+[[gnu::always_inline]] inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
 #if defined(__x86_64__)
     if (kHaveAdx) {
         mont_mul4_adx(r, a, b, m, inv);

@@ -41,7 +41,7 @@ std::string proof_to_json(const Proof& p) {
 }
 
 std::string public_to_json(const std::vector<Limbs>& signals) {
-    if (signals.empty()) return "[]";
+    // snarkjs writes through bfj, which prints an empty array as "[\n]".
     std::string o = "[\n";
     for (std::size_t i = 0; i < signals.size(); ++i) {
         o += " \"" + to_decimal(signals[i]) + "\"";

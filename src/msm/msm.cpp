@@ -51,7 +51,8 @@ typename J::Aff load(const std::uint8_t* p) {
 // Buckets kept in affine coordinates and filled by batches of affine additions that share one
 // field inversion (Montgomery's trick): about 6 multiplications per added point instead of 11
 // for a mixed Jacobian addition. A point whose bucket already has an addition in the current
-// batch waits for the next one.
+// batch goes into a second, Jacobian, bucket instead (waiting for a later batch degrades badly
+// when few buckets are in use, as in the top window).
 template <class J>
 class AffineBuckets {
 public:
@@ -72,7 +73,8 @@ public:
             b_[i] = p;
             full_[i] = 1;
         } else if (busy_[i]) {
-            deferred_.emplace_back(i, p);
+            if (jac_.empty()) jac_.assign(b_.size(), J::infinity());
+            jac_[i] = jac_[i].add(p);
         } else {
             busy_[i] = 1;
             idx_.push_back(i);
@@ -83,15 +85,11 @@ public:
 
     // Applies everything still pending, then sums the buckets: sum_k (k+1) * bucket[k].
     J finish() {
-        while (!idx_.empty() || !deferred_.empty()) {
-            flush();
-            std::vector<std::pair<std::uint32_t, Aff>> again;
-            again.swap(deferred_);
-            for (const auto& [i, p] : again) add(i, p);
-        }
+        flush();
         J running = J::infinity(), sum = J::infinity();
         for (std::size_t k = b_.size(); k-- > 0;) {
             if (full_[k]) running = running.add(b_[k]);
+            if (!jac_.empty()) running = running.add(jac_[k]);
             sum = sum.add(running);
         }
         return sum;
@@ -154,7 +152,7 @@ private:
     std::vector<std::uint32_t> idx_;
     std::vector<Aff> pts_;
     std::vector<F> den_, pre_;
-    std::vector<std::pair<std::uint32_t, Aff>> deferred_;
+    std::vector<J> jac_;  // overflow buckets, allocated on the first conflict
 };
 
 // Buckets in Jacobian coordinates with mixed additions: better than AffineBuckets when there are

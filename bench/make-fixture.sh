@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Builds (once) and caches the benchmark fixture: a chain of circomlib Poseidon(2) hashes sized so
+# that its Groth16 FFT domain is exactly 2^POWER, with its powers-of-tau file, zkey, verification
+# key, input and witness. Everything lives outside the repo, in
+#   ${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench/poseidon<POWER>/
+# and is reused when present. Prints that directory on stdout (logs go to stderr).
+#
+# usage: bench/make-fixture.sh [--power 12|14|16]   (default 16)
+#
+# The power-16 fixture takes a long time (the powers-of-tau "prepare phase2" step dominates,
+# 30+ minutes on two cores). Steps are resumable: each one writes to a temporary file and renames
+# it, so an interrupted run continues where it stopped. Only one fixture build (hence one snarkjs
+# job) runs at a time: builds take a lock in the cache directory.
+set -euo pipefail
+
+power=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --power) power=${2:?--power needs a value}; shift 2 ;;
+    --power=*) power=${1#--power=}; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "make-fixture: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+case "$power" in
+  1[0-9]|2[0-2]) ;;
+  *) echo "make-fixture: --power must be between 10 and 22 (got '$power')" >&2; exit 2 ;;
+esac
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench
+dir=$cache/poseidon$power
+ptau=$cache/ptau/pot${power}_final.ptau
+
+if [ -f "$dir/.complete" ]; then
+  echo "$dir"
+  exit 0
+fi
+
+mkdir -p "$cache/ptau" "$dir"
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+  echo "make-fixture: another fixture build holds $cache/.lock; waiting for it..." >&2
+  flock 9
+fi
+if [ -f "$dir/.complete" ]; then
+  echo "$dir"
+  exit 0
+fi
+
+bin=$(bash "$root/scripts/npm-tools.sh")
+circomlib=$root/tools/node/node_modules/circomlib/circuits
+export NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=8192}"
+snarkjs() { "$bin/snarkjs" "$@"; }
+log() { echo "make-fixture[$power] $(date +%H:%M:%S): $*" >&2; }
+step() { # step <output> <description> <command...>: runs command unless output exists
+  local out=$1 what=$2; shift 2
+  if [ -s "$out" ]; then log "have $what ($out)"; return 0; fi
+  log "$what..."
+  local t0=$SECONDS
+  "$@"
+  [ -s "$out" ] || { echo "make-fixture: $what did not produce $out" >&2; exit 1; }
+  log "$what done in $((SECONDS - t0))s"
+}
+
+# --- powers of tau (phase 1), shared by every fixture of this power -------------------------------
+# Contributions use fixed entropy text; snarkjs mixes in random bytes too, so the file is not
+# bit-for-bit reproducible, which does not matter for a benchmark.
+pt=$cache/ptau/pot$power
+ptau_new() { snarkjs powersoftau new bn128 "$power" "$pt.0000.tmp" >&2 && mv "$pt.0000.tmp" "$pt.0000.ptau"; }
+ptau_contribute() {
+  snarkjs powersoftau contribute "$pt.0000.ptau" "$pt.0001.tmp" \
+    --name="peregrine bench" -e="peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
+}
+ptau_prepare() { snarkjs powersoftau prepare phase2 "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+if [ ! -s "$ptau" ]; then
+  [ -s "$pt.0001.ptau" ] || step "$pt.0000.ptau" "powersoftau new (2^$power)" ptau_new
+  step "$pt.0001.ptau" "powersoftau contribute (2^$power)" ptau_contribute
+  step "$ptau" "powersoftau prepare phase2 (2^$power, slow)" ptau_prepare
+  rm -f "$pt.0000.ptau" "$pt.0001.ptau"
+fi
+
+# --- circuit ----------------------------------------------------------------------------------------
+# circom2 runs under WASI and only sees paths below its working directory, so the two circomlib
+# files Poseidon needs are copied next to the circuit and included by relative path.
+cd "$dir"
+cp "$circomlib/poseidon.circom" "$circomlib/poseidon_constants.circom" .
+write_circuit() { # write_circuit <n> <file>
+  cat > "$2" <<EOF
+pragma circom 2.0.0;
+include "poseidon.circom";
+
+// A chain of n Poseidon(2) hashes: s[i+2] = Poseidon(s[i+1], s[i]), s[0] = a, s[1] = b.
+template PoseidonChain(n) {
+    signal input a;
+    signal input b;
+    signal output out;
+    component h[n];
+    signal s[n + 2];
+    s[0] <== a;
+    s[1] <== b;
+    for (var i = 0; i < n; i++) {
+        h[i] = Poseidon(2);
+        h[i].inputs[0] <== s[i + 1];
+        h[i].inputs[1] <== s[i];
+        s[i + 2] <== h[i].out;
+    }
+    out <== s[n + 1];
+}
+
+component main {public [a]} = PoseidonChain($1);
+EOF
+}
+r1cs_constraints() { snarkjs r1cs info "$1" 2>&1 | sed -n 's/.*# of Constraints: *\([0-9]*\).*/\1/p'; }
+npub=1 nout=1   # public input a, output out
+
+if [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; then
+  # Measure the constraints of one hash, then fit as many as the 2^power domain holds. snarkjs
+  # sizes the domain as the next power of two above nConstraints + nPubInputs + nOutputs, so
+  # nConstraints must be at most 2^power - nPubInputs - nOutputs - 1.
+  mkdir -p probe
+  write_circuit 1 probe/probe.circom
+  cp poseidon.circom poseidon_constants.circom probe/
+  (cd probe && "$bin/circom2" probe.circom --r1cs --O2 -o . >/dev/null)
+  per_hash=$(r1cs_constraints probe/probe.r1cs)
+  rm -rf probe
+  [ -n "$per_hash" ] && [ "$per_hash" -gt 0 ] || { echo "make-fixture: could not measure Poseidon constraints" >&2; exit 1; }
+  n=$(( ((1 << power) - npub - nout - 1) / per_hash ))
+  log "Poseidon(2) = $per_hash constraints; chaining $n hashes"
+  write_circuit "$n" circuit.circom
+  echo "$n" > n_hashes
+  log "compiling circuit (circom2 --O2)..."
+  rm -rf circuit_js circuit.r1cs
+  "$bin/circom2" circuit.circom --r1cs --wasm --O2 -o . >&2
+fi
+constraints=$(r1cs_constraints circuit.r1cs)
+total=$((constraints + npub + nout))
+domain_power=0; while [ $((1 << domain_power)) -le "$total" ]; do domain_power=$((domain_power + 1)); done
+if [ "$domain_power" != "$power" ]; then
+  echo "make-fixture: circuit has $constraints constraints -> domain 2^$domain_power, wanted 2^$power" >&2
+  exit 1
+fi
+log "circuit: $constraints constraints, domain 2^$domain_power"
+
+# --- Groth16 setup (phase 2) ------------------------------------------------------------------------
+zkey_setup() { snarkjs groth16 setup circuit.r1cs "$ptau" circuit_0000.tmp >&2 && mv circuit_0000.tmp circuit_0000.zkey; }
+zkey_contribute() {
+  snarkjs zkey contribute circuit_0000.zkey circuit.zkey.tmp --name="peregrine bench" \
+    -e="peregrine bench fixed entropy phase2 $power" >&2 && mv circuit.zkey.tmp circuit.zkey
+}
+if [ ! -s circuit.zkey ]; then
+  step circuit_0000.zkey "groth16 setup" zkey_setup
+  step circuit.zkey "zkey contribute" zkey_contribute
+  rm -f circuit_0000.zkey
+fi
+vkey_export() { snarkjs zkey export verificationkey circuit.zkey vk.tmp >&2 && mv vk.tmp verification_key.json; }
+step verification_key.json "export verification key" vkey_export
+
+# --- input and witness ------------------------------------------------------------------------------
+[ -s input.json ] || echo '{"a": "1", "b": "2"}' > input.json
+wtns_calc() {
+  snarkjs wtns calculate circuit_js/circuit.wasm input.json witness.tmp >&2 &&
+    snarkjs wtns check circuit.r1cs witness.tmp >&2 && mv witness.tmp witness.wtns
+}
+step witness.wtns "witness calculate + check" wtns_calc
+
+cat > fixture.json <<EOF
+{
+  "circuit": "PoseidonChain($(cat n_hashes))",
+  "power": $power,
+  "n_hashes": $(cat n_hashes),
+  "constraints": $constraints,
+  "public_inputs": $npub,
+  "outputs": $nout,
+  "domain_size": $((1 << power)),
+  "zkey": "circuit.zkey",
+  "witness": "witness.wtns",
+  "verification_key": "verification_key.json"
+}
+EOF
+touch .complete
+log "fixture ready in $dir"
+echo "$dir"

@@ -1,0 +1,90 @@
+// Micro-benchmarks of the kernels behind the prover (Google Benchmark). Not tests: run with
+// build/release/bench/micro_bench [--benchmark_filter=...]. CPU time is the number to read on a
+// shared machine.
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "curve/bn254.hpp"
+#include "msm/msm.hpp"
+#include "poly/ntt.hpp"
+
+using namespace peregrine;
+
+namespace {
+
+Limbs random_scalar(std::mt19937_64& rng) {
+    for (;;) {
+        Limbs x{rng(), rng(), rng(), rng() & 0x3fffffffffffffffull};
+        if (Fr::is_canonical(x)) return x;
+    }
+}
+
+template <class J>
+std::vector<typename J::Aff> random_points(std::size_t n, const typename J::Aff& gen) {
+    std::vector<J> pts;
+    pts.reserve(n);
+    J p = J::from_affine(gen).mul(Limbs{0x1234567, 0, 0, 0});
+    for (std::size_t i = 0; i < n; ++i) {
+        p = p.dbl().add(gen);
+        pts.push_back(p);
+    }
+    return batch_to_affine(pts);
+}
+
+void BM_FqMul(benchmark::State& st) {
+    Fq a = Fq::from_u64(3), b = Fq::from_u64(5);
+    for (auto _ : st) {
+        a = a * b;
+        benchmark::DoNotOptimize(a);
+    }
+}
+BENCHMARK(BM_FqMul);
+
+void BM_G1MixedAdd(benchmark::State& st) {
+    G1 acc = G1::from_affine(g1_generator()).dbl();
+    G1Affine g = G1::from_affine(g1_generator()).mul(Limbs{77, 0, 0, 0}).to_affine();
+    for (auto _ : st) {
+        acc = acc.add(g);
+        benchmark::DoNotOptimize(acc);
+    }
+}
+BENCHMARK(BM_G1MixedAdd);
+
+template <class J>
+void BM_Msm(benchmark::State& st, const typename J::Aff& gen,
+            J (*fn)(const std::uint8_t*, const Limbs*, std::size_t, unsigned, bool, ThreadPool&)) {
+    const std::size_t n = (std::size_t)st.range(0);
+    const unsigned c = (unsigned)st.range(1);
+    const bool affine = st.range(2) != 0;
+    static std::vector<typename J::Aff> pts;
+    if (pts.size() < n) pts = random_points<J>(n, gen);
+    std::mt19937_64 rng(1);
+    std::vector<Limbs> ks(n);
+    for (auto& k : ks) k = random_scalar(rng);
+    ThreadPool pool(1);
+    for (auto _ : st) {
+        J r = fn(reinterpret_cast<const std::uint8_t*>(pts.data()), ks.data(), n, c ? c : msm_window_bits(n), affine,
+                 pool);
+        benchmark::DoNotOptimize(r);
+    }
+    st.SetLabel(std::string(affine ? "affine" : "jacobian") + " c=" + std::to_string(c ? c : msm_window_bits(n)));
+}
+
+void BM_MsmG1(benchmark::State& st) { BM_Msm<G1>(st, g1_generator(), msm_g1_with); }
+void BM_MsmG2(benchmark::State& st) { BM_Msm<G2>(st, g2_generator(), msm_g2_with); }
+BENCHMARK(BM_MsmG1)->Args({1 << 12, 0, 0})->Args({1 << 12, 0, 1})->Args({1 << 16, 12, 0})->Args({1 << 16, 13, 1})
+    ->Args({1 << 16, 14, 1})->Args({1 << 16, 15, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MsmG2)->Args({1 << 16, 13, 0})->Args({1 << 16, 13, 1})->Unit(benchmark::kMillisecond);
+
+void BM_Ntt(benchmark::State& st) {
+    Domain d((unsigned)st.range(0));
+    std::vector<Fr> v(d.size(), Fr::from_u64(7));
+    ThreadPool pool(1);
+    for (auto _ : st) d.fft(v.data(), pool);
+}
+BENCHMARK(BM_Ntt)->Arg(16)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
