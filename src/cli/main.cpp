@@ -9,6 +9,7 @@
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
 #include "groth16/prove_files.hpp"
+#include "groth16/verifier.hpp"
 #include "util/io.hpp"
 
 using namespace peregrine;
@@ -16,7 +17,7 @@ using namespace peregrine;
 namespace {
 
 int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
-              const std::string& public_path, unsigned threads, bool verbose) {
+              const std::string& public_path, unsigned threads, bool verbose, bool no_verify) {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     ThreadPool pool(threads);
@@ -25,6 +26,7 @@ int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const 
     ProveTimings tm;
     ProveOptions opts;
     opts.timings = &tm;
+    opts.verify = !no_verify;
     if (verbose) {
         std::fprintf(stderr, "peregrine: %s: nVars %u, nPublic %u, domain 2^%u, %u threads\n", zkey_path.c_str(),
                      zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size());
@@ -35,9 +37,33 @@ int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const 
     if (verbose) {
         auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
         std::fprintf(stderr,
-                     "peregrine: timings (ms): load %.1f, qap %.1f, ntt %.1f, msm %.1f, prove %.1f, total %.1f\n",
-                     ms(t0, t_load), tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.total_ms, ms(t0, Clock::now()));
+                     "peregrine: timings (ms): load %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
+                     "total %.1f\n",
+                     ms(t0, t_load), tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, ms(t0, Clock::now()));
     }
+    return 0;
+}
+
+int cmd_verify(const std::string& vk_path, const std::string& public_path, const std::string& proof_path) {
+    VerifyingKey vk = vk_from_json(read_text_file(vk_path), vk_path);
+    std::vector<Limbs> pub = public_from_json(read_text_file(public_path), public_path);
+    Proof proof = proof_from_json(read_text_file(proof_path), proof_path);
+    if (pub.size() != vk.n_public()) {
+        throw Error(public_path + ": " + std::to_string(pub.size()) + " public signals, but " + vk_path + " expects " +
+                    std::to_string(vk.n_public()));
+    }
+    if (groth16_verify(vk, pub, proof)) {
+        std::printf("OK!\n");
+        return 0;
+    }
+    std::fprintf(stderr, "peregrine: invalid proof\n");
+    return 1;
+}
+
+int cmd_export_vk(const std::string& zkey_path, const std::string& out_path) {
+    Zkey zkey(zkey_path);
+    VerifyingKey vk = verifying_key(zkey);
+    write_files_atomically({{out_path, vk_to_json(vk, pairing(vk.alpha1, vk.beta2))}});
     return 0;
 }
 
@@ -84,6 +110,23 @@ int main(int argc, char** argv) {
     prove->add_option("--threads,-t", threads, "worker threads (default: all cores)");
     prove->add_flag("--verbose,-v", verbose, "progress and per-phase timings on stderr");
 
+    bool no_verify = false;
+    prove->add_flag("--no-verify", no_verify, "do not verify the proof before writing it");
+
+    std::string vk_path, pub_path, proof_path;
+    auto* verify = app.add_subcommand("verify", "Verify: <verification_key.json> <public.json> <proof.json>; exit 0 valid, 1 invalid, 2 error");
+    verify->add_option("vk", vk_path, "verification key (snarkjs JSON)")->required();
+    verify->add_option("public", pub_path, "public signals (JSON)")->required();
+    verify->add_option("proof", proof_path, "proof (JSON)")->required();
+
+    std::string ex_zkey, ex_out;
+    auto* exp = app.add_subcommand("export", "Export data from a proving key");
+    exp->require_subcommand(1);
+    auto* exp_vk = exp->add_subcommand("vk", "<circuit.zkey> <verification_key.json>, as snarkjs zkey export verificationkey");
+    exp_vk->alias("verificationkey");
+    exp_vk->add_option("zkey", ex_zkey, "proving key")->required();
+    exp_vk->add_option("out", ex_out, "output verification_key.json")->required();
+
     auto* info = app.add_subcommand("info", "Describe a .zkey, .wtns or .r1cs file");
     info->add_option("file", info_path, "file")->required();
 
@@ -93,11 +136,13 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     try {
-        if (*prove) return cmd_prove(zkey, wtns, proof, pub, threads, verbose);
+        if (*prove) return cmd_prove(zkey, wtns, proof, pub, threads, verbose, no_verify);
+        if (*verify) return cmd_verify(vk_path, pub_path, proof_path);
+        if (*exp_vk) return cmd_export_vk(ex_zkey, ex_out);
         if (*info) return cmd_info(info_path);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "peregrine: error: %s\n", e.what());
-        return 1;
+        return *verify ? 2 : 1;
     }
     return 1;
 }

@@ -34,9 +34,20 @@ Limbs Reader::limbs(std::size_t n8) {
     return limbs_from_le(take(32).data);
 }
 
-BinFile::BinFile(const std::string& path, const char magic[4], std::uint32_t max_version) : map_(path) {
-    const std::uint8_t* d = map_.data();
-    const std::size_t n = map_.size();
+BinFile::BinFile(const std::string& path, const char magic[4], std::uint32_t max_version)
+    : map_(std::in_place, path), name_(path) {
+    parse(map_->data(), map_->size(), magic, max_version);
+}
+
+BinFile::BinFile(const void* data, std::size_t size, const std::string& name, const char magic[4],
+                 std::uint32_t max_version)
+    : name_(name) {
+    if (data == nullptr && size != 0) throw Error(name + ": null buffer");
+    parse(static_cast<const std::uint8_t*>(data), size, magic, max_version);
+}
+
+void BinFile::parse(const std::uint8_t* d, std::size_t n, const char magic[4], std::uint32_t max_version) {
+    const std::string& path = name_;
     if (n < 12 || std::memcmp(d, magic, 4) != 0) {
         throw Error(path + ": not a ." + std::string(magic, 4) + " file (bad magic or too short)");
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,12 @@ class BinFile {
 public:
     // Opens and maps path; checks the magic and that every section lies inside the file.
     BinFile(const std::string& path, const char magic[4], std::uint32_t max_version);
+    // Reads a file image in memory without copying it: data must outlive this object.
+    // `name` stands for the path in messages.
+    BinFile(const void* data, std::size_t size, const std::string& name, const char magic[4],
+            std::uint32_t max_version);
 
-    const std::string& path() const { return map_.path(); }
+    const std::string& path() const { return name_; }
     std::uint32_t version() const { return version_; }
     bool has(std::uint32_t id) const { return sections_.count(id) != 0; }
     // The single section of this type; Error if missing or repeated.
@@ -52,7 +57,10 @@ public:
     Reader reader(std::uint32_t id) const;
 
 private:
-    MappedFile map_;
+    void parse(const std::uint8_t* d, std::size_t n, const char magic[4], std::uint32_t max_version);
+
+    std::optional<MappedFile> map_;
+    std::string name_;
     std::uint32_t version_ = 0;
     std::map<std::uint32_t, std::vector<Bytes>> sections_;
 };

@@ -3,7 +3,12 @@
 
 namespace peregrine {
 
-Wtns::Wtns(const std::string& path) : file_(path, "wtns", 2) {
+Wtns::Wtns(const std::string& path) : file_(path, "wtns", 2) { load(); }
+
+Wtns::Wtns(const void* data, std::size_t size, const std::string& name) : file_(data, size, name, "wtns", 2) { load(); }
+
+void Wtns::load() {
+    const std::string& path = file_.path();
     Reader h = file_.reader(1);
     const std::uint32_t n8 = h.u32();
     if (n8 != 32) {

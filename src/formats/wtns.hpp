@@ -11,6 +11,8 @@ namespace peregrine {
 class Wtns {
 public:
     explicit Wtns(const std::string& path);
+    // From a .wtns image in memory, read in place: data must outlive this object.
+    Wtns(const void* data, std::size_t size, const std::string& name = "witness buffer");
 
     const std::string& path() const { return file_.path(); }
     const Limbs& prime() const { return prime_; }
@@ -19,6 +21,8 @@ public:
     std::vector<Limbs> values() const;
 
 private:
+    void load();
+
     BinFile file_;
     Limbs prime_{};
     std::uint32_t n_ = 0;

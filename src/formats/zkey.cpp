@@ -41,7 +41,12 @@ G2Affine read_g2(const std::uint8_t* p) {
     return a;
 }
 
-Zkey::Zkey(const std::string& path) : file_(path, "zkey", 2) {
+Zkey::Zkey(const std::string& path) : file_(path, "zkey", 2) { load(); }
+
+Zkey::Zkey(const void* data, std::size_t size, const std::string& name) : file_(data, size, name, "zkey", 2) { load(); }
+
+void Zkey::load() {
+    const std::string& path = file_.path();
     Reader h1 = file_.reader(1);
     const std::uint32_t protocol = h1.u32();
     if (protocol != kProtocolGroth16) {

@@ -12,6 +12,8 @@ public:
     // Opens, maps and validates a BN254 Groth16 zkey. Errors (Error) name the file and the problem:
     // not a zkey, another protocol, another curve, inconsistent sizes, truncation.
     explicit Zkey(const std::string& path);
+    // The same from a zkey image in memory, read in place: data must outlive this object.
+    Zkey(const void* data, std::size_t size, const std::string& name = "zkey buffer");
 
     const std::string& path() const { return file_.path(); }
     std::uint32_t n_vars() const { return n_vars_; }
@@ -39,6 +41,8 @@ public:
     const std::uint8_t* points_h() const { return h_; }    // domain_size G1
 
 private:
+    void load();
+
     BinFile file_;
     std::uint32_t n_vars_ = 0, n_public_ = 0, domain_size_ = 0, n_coeffs_ = 0;
     unsigned log_domain_ = 0;

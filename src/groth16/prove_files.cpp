@@ -11,11 +11,16 @@ ProofFiles prove_from_files(const Zkey& zkey, const std::string& wtns_path, Thre
                     ") than the proving key (bn128)");
     }
     if (wtns.size() != zkey.n_vars()) {
-        throw Error(wtns_path + ": invalid witness length: " + std::to_string(wtns.size()) + " values, but " + zkey.path() +
+        throw WitnessLengthMismatch(wtns_path + ": invalid witness length: " + std::to_string(wtns.size()) + " values, but " + zkey.path() +
                     " expects " + std::to_string(zkey.n_vars()));
     }
     std::vector<Limbs> w = wtns.values();
-    Proof p = groth16_prove(zkey, w, pool, opts);
+    Proof p;
+    try {
+        p = groth16_prove(zkey, w, pool, opts);
+    } catch (const UnsatisfiedWitness& e) {
+        throw UnsatisfiedWitness(wtns_path + ": " + e.what());
+    }
     return {proof_to_json(p), public_to_json(public_signals(zkey, w))};
 }
 

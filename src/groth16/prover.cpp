@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "groth16/verifier.hpp"
 #include "msm/msm.hpp"
 #include "poly/ntt.hpp"
 #include "util/random.hpp"
@@ -53,7 +54,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         if (opts.on_phase) opts.on_phase(name);
     };
     if (w.size() != zk.n_vars()) {
-        throw Error("invalid witness length: the circuit has " + std::to_string(zk.n_vars()) + " signals, the witness " +
+        throw WitnessLengthMismatch("invalid witness length: the circuit has " + std::to_string(zk.n_vars()) + " signals, the witness " +
                     std::to_string(w.size()));
     }
     for (const Limbs& v : w) {
@@ -110,7 +111,15 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     const G1 C = pc.add(ph).add(A.mul(s)).add(B1.mul(r)).add(delta1.mul(neg_rs));
 
     Proof proof{A.to_affine(), B.to_affine(), C.to_affine()};
+    const auto t_fin = Clock::now();
+    if (opts.verify) {
+        phase("verify");
+        if (!groth16_verify(verifying_key(zk), public_signals(zk, w), proof)) {
+            throw UnsatisfiedWitness("the witness does not satisfy the circuit's constraints (its proof does not verify)");
+        }
+    }
     if (opts.timings) {
+        opts.timings->verify_ms = ms_since(t_fin);
         opts.timings->qap_ms = std::chrono::duration<double, std::milli>(t_qap - t0).count();
         opts.timings->ntt_ms = std::chrono::duration<double, std::milli>(t_ntt - t_qap).count();
         opts.timings->msm_ms = std::chrono::duration<double, std::milli>(t_msm - t_ntt).count();

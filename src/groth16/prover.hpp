@@ -12,7 +12,7 @@
 namespace peregrine {
 
 struct ProveTimings {
-    double qap_ms = 0, ntt_ms = 0, msm_ms = 0, total_ms = 0;
+    double qap_ms = 0, ntt_ms = 0, msm_ms = 0, verify_ms = 0, total_ms = 0;
 };
 
 struct ProveOptions {
@@ -22,10 +22,13 @@ struct ProveOptions {
     ProveTimings* timings = nullptr;
     // Called with a phase name as the prover enters it (for --verbose progress).
     std::function<void(const char*)> on_phase;
+    // Verify the proof before returning it; a witness that does not satisfy the circuit then
+    // gives an Error instead of a proof that would not verify.
+    bool verify = true;
 };
 
-// witness: n_vars canonical values (witness[0] must be 1). Throws Error on a length mismatch
-// or a malformed key.
+// witness: n_vars canonical values (witness[0] must be 1). Throws Error on a length mismatch,
+// a malformed key or (with opts.verify) a witness that does not satisfy the circuit.
 Proof groth16_prove(const Zkey& zkey, const std::vector<Limbs>& witness, ThreadPool& pool,
                     const ProveOptions& opts = {});
 

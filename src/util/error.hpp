@@ -10,4 +10,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The witness does not satisfy the circuit (the prover's self-check failed).
+class UnsatisfiedWitness : public Error {
+public:
+    using Error::Error;
+};
+
+// The witness has a different number of values than the circuit has signals.
+class WitnessLengthMismatch : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace peregrine

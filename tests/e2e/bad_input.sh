@@ -30,6 +30,13 @@ head -c 3000 "$m/circuit.zkey" > "$tmp/trunc.zkey"
 head -c 100 "$m/witness.wtns" > "$tmp/trunc.wtns"
 head -c 2 "$m/circuit.zkey" > "$tmp/tiny.zkey"
 printf 'this is not a zkey at all' > "$tmp/text.zkey"
+# A witness with one wrong value (the last private input + 1): it no longer satisfies the circuit.
+python3 - "$m/witness.wtns" "$tmp/wrong.wtns" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[-32] = (b[-32] + 1) % 256
+open(sys.argv[2], 'wb').write(bytes(b))
+PY
 
 for tool in "$peregrine prove" "$prover"; do
     t=${tool##*/}
@@ -43,11 +50,20 @@ for tool in "$peregrine prove" "$prover"; do
     expect_error "$t bls12-381 wtns" "another curve" $tool "$m/circuit.zkey" "$data/bad/bls_multiplier.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t plonk zkey" "not a Groth16 zkey" $tool "$data/bad/plonk_multiplier.zkey" "$m/witness.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t zkey and wtns swapped" "not a .zkey file" $tool "$m/witness.wtns" "$m/circuit.zkey" "$tmp/proof.json" "$tmp/public.json"
+    expect_error "$t unsatisfied witness" "does not satisfy the circuit" $tool "$m/circuit.zkey" "$tmp/wrong.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t unwritable public.json" "missing/public.json: cannot write" $tool "$m/circuit.zkey" "$m/witness.wtns" "$tmp/proof.json" "$tmp/missing/public.json"
 done
 expect_error "prover usage" "Usage: prover" "$prover" "$m/circuit.zkey"
 expect_error "info on garbage" "not a .zkey, .wtns or .r1cs file" "$peregrine" info "$tmp/text.zkey"
 expect_error "info on missing file" "cannot open" "$peregrine" info "$tmp/none"
+
+# --no-verify writes what the key and witness give, as rapidsnark would: snarkjs must reject it.
+if "$peregrine" prove --no-verify "$m/circuit.zkey" "$tmp/wrong.wtns" "$tmp/nv.proof.json" "$tmp/nv.public.json" 2>/dev/null \
+   && ! "$(bash "$root/scripts/npm-tools.sh")/snarkjs" groth16 verify "$m/verification_key.json" "$tmp/nv.public.json" "$tmp/nv.proof.json" >/dev/null 2>&1; then
+    echo "ok   --no-verify writes the unverifiable proof, which snarkjs rejects"; passed=$((passed+1))
+else
+    echo "FAIL --no-verify"; failed=$((failed+1))
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@
 #include "fixtures.hpp"
 #include "formats/wtns.hpp"
 #include "groth16/prove_files.hpp"
+#include "groth16/verifier.hpp"
 
 using namespace peregrine;
 using namespace peregrine::test;
@@ -49,6 +50,30 @@ TEST(Prover, RejectsMismatchedWitnesses) {
     EXPECT_THROW(groth16_prove(m, w, pool), Error);
     w.pop_back();
     EXPECT_THROW(groth16_prove(m, w, pool), Error);
+}
+
+TEST(Prover, RefusesWitnessesThatDoNotSatisfyTheCircuit) {
+    ThreadPool pool(2);
+    for (const auto& name : fixture_circuits()) {
+        Zkey z(fixture(name, "circuit.zkey"));
+        auto good = Wtns(fixture(name, "witness.wtns")).values();
+        EXPECT_NO_THROW(groth16_prove(z, good, pool)) << name;
+        // One private signal off by one (the last one: always a private input or intermediate).
+        auto bad = good;
+        bad.back() = (Fr::from_canonical(bad.back()) + Fr::one()).to_canonical();
+        try {
+            groth16_prove(z, bad, pool);
+            ADD_FAILURE() << name << ": a wrong witness was proved";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("does not satisfy"), std::string::npos) << e.what();
+        }
+        // Without the check the proof comes out, and it does not verify.
+        ProveOptions nv;
+        nv.verify = false;
+        Proof p = groth16_prove(z, bad, pool, nv);
+        EXPECT_FALSE(groth16_verify(verifying_key(z), public_signals(z, bad), p)) << name;
+        EXPECT_TRUE(groth16_verify(verifying_key(z), public_signals(z, good), groth16_prove(z, good, pool, nv))) << name;
+    }
 }
 
 TEST(Prover, PublicSignalsAreWitnessOneToNPublic) {
