@@ -3,7 +3,7 @@
 # everything is present (no apt-get update unless something is missing).
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
-      libcli11-dev nlohmann-json3-dev time bc)
+      libcli11-dev nlohmann-json3-dev time bc python3)
 # Node.js may come from another source than Debian (with its own npm); use it when present.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then pkgs+=(nodejs npm); fi
 missing=()

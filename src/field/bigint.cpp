@@ -1,12 +1,13 @@
 #include "field/bigint.hpp"
 
-#include <algorithm>
 
 namespace peregrine {
 
 std::string to_decimal(const Limbs& a) {
     Limbs x = a;
-    std::string out;
+    char buf[80];  // 2^256 has 78 digits
+    char* end = buf + sizeof buf;
+    char* p = end;
     constexpr u64 kChunk = 10000000000000000000ull;  // 10^19
     while (!is_zero(x)) {
         unsigned __int128 rem = 0;
@@ -17,14 +18,13 @@ std::string to_decimal(const Limbs& a) {
         }
         u64 r = (u64)rem;
         for (int d = 0; d < 19; ++d) {
-            out.push_back(char('0' + r % 10));
+            *--p = char('0' + r % 10);
             r /= 10;
         }
     }
-    while (out.size() > 1 && out.back() == '0') out.pop_back();
-    if (out.empty()) out = "0";
-    std::reverse(out.begin(), out.end());
-    return out;
+    while (p < end - 1 && *p == '0') ++p;
+    if (p == end) *--p = '0';
+    return std::string(p, end);
 }
 
 std::optional<Limbs> from_decimal(std::string_view s) {

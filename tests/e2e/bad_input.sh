@@ -22,7 +22,7 @@ expect_error() {
     if [ "$lines" -ne 1 ]; then echo "FAIL $label: $lines lines on stderr"; cat "$tmp/err"; failed=$((failed+1)); return; fi
     if [ "$(cat "$tmp/proof.json")" != OLD ] || [ "$(cat "$tmp/public.json")" != OLD ]; then
         echo "FAIL $label: output files were touched"; failed=$((failed+1)); return; fi
-    if ls "$tmp" | grep -q '\.tmp\.'; then echo "FAIL $label: temporary files left"; failed=$((failed+1)); return; fi
+    if compgen -G "$tmp/*.tmp.*" > /dev/null; then echo "FAIL $label: temporary files left"; failed=$((failed+1)); return; fi
     echo "ok   $label: $(cat "$tmp/err")"; passed=$((passed+1))
 }
 
