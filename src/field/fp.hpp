@@ -143,23 +143,29 @@ public:
     }
 };
 
-// Replaces each element by its inverse with one field inversion (zeros stay zero).
+// Replaces each element by its inverse with one field inversion (zeros stay zero), using
+// `scratch` (n elements) for the prefix products.
 template <class F>
-void batch_inverse(F* xs, std::size_t n) {
+void batch_inverse(F* xs, std::size_t n, F* scratch) {
     if (n == 0) return;
-    std::vector<F> pre(n);
     F acc = F::one();
     for (std::size_t i = 0; i < n; ++i) {
-        pre[i] = acc;
+        scratch[i] = acc;
         if (!xs[i].is_zero()) acc *= xs[i];
     }
     F inv = acc.inverse();
     for (std::size_t i = n; i-- > 0;) {
         if (xs[i].is_zero()) continue;
-        F x = xs[i];
-        xs[i] = inv * pre[i];
+        const F x = xs[i];
+        xs[i] = inv * scratch[i];
         inv *= x;
     }
+}
+
+template <class F>
+void batch_inverse(F* xs, std::size_t n) {
+    std::vector<F> scratch(n);
+    batch_inverse(xs, n, scratch.data());
 }
 
 }  // namespace peregrine

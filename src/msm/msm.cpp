@@ -109,19 +109,7 @@ private:
                 den_[k] = q.x - a.x;
             }
         }
-        // Batch inversion (zeros stay zero).
-        F acc = F::one();
-        for (std::size_t k = 0; k < n; ++k) {
-            pre_[k] = acc;
-            if (!den_[k].is_zero()) acc *= den_[k];
-        }
-        F inv = acc.inverse();
-        for (std::size_t k = n; k-- > 0;) {
-            if (den_[k].is_zero()) continue;
-            const F d = den_[k];
-            den_[k] = inv * pre_[k];
-            inv *= d;
-        }
+        batch_inverse(den_.data(), n, pre_.data());
         for (std::size_t k = 0; k < n; ++k) {
             const std::uint32_t i = idx_[k];
             busy_[i] = 0;
