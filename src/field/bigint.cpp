@@ -5,7 +5,7 @@ namespace peregrine {
 
 std::string to_decimal(const Limbs& a) {
     Limbs x = a;
-    char buf[80];  // 2^256 has 78 digits
+    char buf[100];  // 2^256 < 10^78: at most 5 chunks of 19 digits
     char* end = buf + sizeof buf;
     char* p = end;
     constexpr u64 kChunk = 10000000000000000000ull;  // 10^19

@@ -8,11 +8,14 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" > /dev/null
+# A sanitized library needs the sanitizer runtime in the program too.
+san=""
+grep -q "^PEREGRINE_SANITIZE:BOOL=ON" "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
 libdir=$(dirname "$(find "$tmp/prefix" -name 'libperegrine.so' | head -1)")
 
 # 1. pkg-config
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-cc -std=c11 -Wall -Werror -o "$tmp/capi_pc" "$root/tests/capi/capi_test.c" $(pkg-config --cflags --libs peregrine) -lpthread
+cc -std=c11 -Wall -Werror $san -o "$tmp/capi_pc" "$root/tests/capi/capi_test.c" $(pkg-config --cflags --libs peregrine) -lpthread
 # 2. find_package(Peregrine)
 mkdir -p "$tmp/consumer"
 cat > "$tmp/consumer/CMakeLists.txt" <<CMAKE
@@ -23,7 +26,7 @@ find_package(Threads REQUIRED)
 add_executable(capi_cmake $root/tests/capi/capi_test.c)
 target_link_libraries(capi_cmake PRIVATE Peregrine::peregrine_shared Threads::Threads)
 CMAKE
-cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" > /dev/null
+cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$san" > /dev/null
 cmake --build "$tmp/consumer/build" > /dev/null
 
 for exe in "$tmp/capi_pc" "$tmp/consumer/build/capi_cmake"; do

@@ -16,7 +16,7 @@ template <class J>
 std::vector<std::uint8_t> to_bytes(const std::vector<typename J::Aff>& pts) {
     std::vector<std::uint8_t> out(pts.size() * sizeof(typename J::Aff) + 1);
     // Offset by one byte: sections inside mmap'd files are not aligned.
-    std::memcpy(out.data() + 1, pts.data(), pts.size() * sizeof(typename J::Aff));
+    if (!pts.empty()) std::memcpy(out.data() + 1, pts.data(), pts.size() * sizeof(typename J::Aff));
     return out;
 }
 
