@@ -145,6 +145,7 @@ int main(int argc, char **argv) {
     groth16_prover_destroy(prover);
     groth16_prover_destroy(NULL);
 
+    free(zkey); free(wtns); free(other); free(vk); free(proof); free(pub); free(tampered); free(bad);
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures ? 1 : 0;
 }
