@@ -93,31 +93,33 @@ public:
     }
     std::string to_decimal() const { return peregrine::to_decimal(to_canonical()); }
 
-    bool is_zero() const { return peregrine::is_zero(v); }
-    bool operator==(const Fp& o) const { return v == o.v; }
-    bool operator!=(const Fp& o) const { return v != o.v; }
+    [[gnu::always_inline]] bool is_zero() const { return (v[0] | v[1] | v[2] | v[3]) == 0; }
+    [[gnu::always_inline]] bool operator==(const Fp& o) const {
+        return ((v[0] ^ o.v[0]) | (v[1] ^ o.v[1]) | (v[2] ^ o.v[2]) | (v[3] ^ o.v[3])) == 0;
+    }
+    [[gnu::always_inline]] bool operator!=(const Fp& o) const { return !(*this == o); }
 
-    friend Fp operator+(const Fp& a, const Fp& b) {
+    [[gnu::always_inline]] friend Fp operator+(const Fp& a, const Fp& b) {
         Fp r;
         kernels::mod_add4(r.v.data(), a.v.data(), b.v.data(), MOD.data());
         return r;
     }
-    friend Fp operator-(const Fp& a, const Fp& b) {
+    [[gnu::always_inline]] friend Fp operator-(const Fp& a, const Fp& b) {
         Fp r;
         kernels::mod_sub4(r.v.data(), a.v.data(), b.v.data(), MOD.data());
         return r;
     }
-    friend Fp operator*(const Fp& a, const Fp& b) {
+    [[gnu::always_inline]] friend Fp operator*(const Fp& a, const Fp& b) {
         Fp r;
         kernels::mont_mul4(r.v.data(), a.v.data(), b.v.data(), MOD.data(), INV);
         return r;
     }
-    Fp operator-() const { return Fp() - *this; }
+    [[gnu::always_inline]] Fp operator-() const { return Fp() - *this; }
     Fp& operator+=(const Fp& b) { return *this = *this + b; }
     Fp& operator-=(const Fp& b) { return *this = *this - b; }
     Fp& operator*=(const Fp& b) { return *this = *this * b; }
-    Fp dbl() const { return *this + *this; }
-    Fp square() const { return *this * *this; }
+    [[gnu::always_inline]] Fp dbl() const { return *this + *this; }
+    [[gnu::always_inline]] Fp square() const { return *this * *this; }
 
     // this^e for a canonical exponent e.
     Fp pow(const Limbs& e) const {
@@ -144,21 +146,25 @@ public:
 };
 
 // Replaces each element by its inverse with one field inversion (zeros stay zero), using
-// `scratch` (n elements) for the prefix products.
+// `scratch` (n elements) for the prefix products. The products run in four interleaved chains
+// so that consecutive multiplications do not wait on each other.
 template <class F>
 void batch_inverse(F* xs, std::size_t n, F* scratch) {
     if (n == 0) return;
-    F acc = F::one();
+    F acc[4] = {F::one(), F::one(), F::one(), F::one()};
     for (std::size_t i = 0; i < n; ++i) {
-        scratch[i] = acc;
-        if (!xs[i].is_zero()) acc *= xs[i];
+        scratch[i] = acc[i & 3];
+        if (!xs[i].is_zero()) acc[i & 3] *= xs[i];
     }
-    F inv = acc.inverse();
+    const F a01 = acc[0] * acc[1], a23 = acc[2] * acc[3];
+    const F t = (a01 * a23).inverse();
+    const F t01 = t * a23, t23 = t * a01;  // 1/(acc0 acc1), 1/(acc2 acc3)
+    F inv[4] = {t01 * acc[1], t01 * acc[0], t23 * acc[3], t23 * acc[2]};
     for (std::size_t i = n; i-- > 0;) {
         if (xs[i].is_zero()) continue;
         const F x = xs[i];
-        xs[i] = inv * scratch[i];
-        inv *= x;
+        xs[i] = inv[i & 3] * scratch[i];
+        inv[i & 3] *= x;
     }
 }
 

@@ -51,8 +51,9 @@ typename J::Aff load(const std::uint8_t* p) {
 // Buckets kept in affine coordinates and filled by batches of affine additions that share one
 // field inversion (Montgomery's trick): about 6 multiplications per added point instead of 11
 // for a mixed Jacobian addition. A point whose bucket already has an addition in the current
-// batch goes into a second, Jacobian, bucket instead (waiting for a later batch degrades badly
-// when few buckets are in use, as in the top window).
+// batch waits for the next batch; if its bucket is taken again then (or too many points wait)
+// it goes into a second, Jacobian, bucket: waiting alone degrades badly when few buckets are in
+// use, as in the top window.
 template <class J>
 class AffineBuckets {
 public:
@@ -73,19 +74,20 @@ public:
             b_[i] = p;
             full_[i] = 1;
         } else if (busy_[i]) {
-            if (jac_.empty()) jac_.assign(b_.size(), J::infinity());
-            jac_[i] = jac_[i].add(p);
+            if (waiting_.size() < batch_ / 2) {
+                waiting_.emplace_back(i, p);  // retried in the next batch
+            } else {
+                add_jacobian(i, p);
+            }
         } else {
-            busy_[i] = 1;
-            idx_.push_back(i);
-            pts_.push_back(p);
+            enqueue(i, p);
             if (idx_.size() == batch_) flush();
         }
     }
 
     // Applies everything still pending, then sums the buckets: sum_k (k+1) * bucket[k].
     J finish() {
-        flush();
+        while (!idx_.empty() || !waiting_.empty()) flush();
         J running = J::infinity(), sum = J::infinity();
         for (std::size_t k = b_.size(); k-- > 0;) {
             if (full_[k]) running = running.add(b_[k]);
@@ -96,7 +98,38 @@ public:
     }
 
 private:
+    void enqueue(std::uint32_t i, const Aff& p) {
+        busy_[i] = 1;
+        idx_.push_back(i);
+        pts_.push_back(p);
+    }
+
+    void add_jacobian(std::uint32_t i, const Aff& p) {
+        if (jac_.empty()) jac_.assign(b_.size(), J::infinity());
+        jac_[i] = jac_[i].add(p);
+    }
+
+    // Applies the batch, then starts the next one with the points that waited; a point whose
+    // bucket is taken a second time goes to the Jacobian overflow bucket, so this always ends.
     void flush() {
+        apply_batch();
+        std::vector<std::pair<std::uint32_t, Aff>> retry;
+        retry.swap(waiting_);
+        for (const auto& [i, p] : retry) {
+            if (!full_[i]) {
+                b_[i] = p;
+                full_[i] = 1;
+            } else if (busy_[i]) {
+                add_jacobian(i, p);
+            } else {
+                enqueue(i, p);  // never fills the batch: at most batch_/2 points wait
+            }
+        }
+        waiting_.swap(retry);
+        waiting_.clear();
+    }
+
+    void apply_batch() {
         const std::size_t n = idx_.size();
         if (n == 0) return;
         // Denominators: x2 - x1, or 2y for a doubling; zero when the sum is infinity.
@@ -140,7 +173,8 @@ private:
     std::vector<std::uint32_t> idx_;
     std::vector<Aff> pts_;
     std::vector<F> den_, pre_;
-    std::vector<J> jac_;  // overflow buckets, allocated on the first conflict
+    std::vector<std::pair<std::uint32_t, Aff>> waiting_;
+    std::vector<J> jac_;  // overflow buckets, allocated on the first repeated conflict
 };
 
 // Buckets in Jacobian coordinates with mixed additions: better than AffineBuckets when there are

@@ -36,13 +36,14 @@ void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const
         if (i < j) std::swap(a[i], a[j]);
     }
     const std::size_t pairs = n_ / 2;
-    for (std::size_t half = 1; half < n_; half <<= 1) {
-        const std::size_t stride = n_ / (2 * half);  // twiddle index step
+    for (unsigned s = 0; s < log_n_; ++s) {
+        const std::size_t half = std::size_t(1) << s;
+        const unsigned stride_log = log_n_ - 1 - s;  // twiddle index step is n / (2 half)
         auto stage = [&](std::size_t b, std::size_t e) {
             for (std::size_t t = b; t < e; ++t) {
-                const std::size_t blk = t / half, j = t % half;
-                const std::size_t i0 = blk * 2 * half + j, i1 = i0 + half;
-                Fr x = a[i1] * tw[j * stride];
+                const std::size_t blk = t >> s, j = t & (half - 1);
+                const std::size_t i0 = (blk << (s + 1)) + j, i1 = i0 + half;
+                const Fr x = a[i1] * tw[j << stride_log];
                 a[i1] = a[i0] - x;
                 a[i0] = a[i0] + x;
             }
