@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Peregrine builds and tests with. Idempotent and quiet when
 # everything is present (no apt-get update unless something is missing).
+# Usage: scripts/deps.sh [--cross]   (--cross: also the aarch64 cross toolchain, arm64 test
+# libraries and qemu-user, for the aarch64 preset)
 set -euo pipefail
+cross=0
+[ "${1:-}" = "--cross" ] && cross=1
 pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
       libcli11-dev nlohmann-json3-dev time bc python3)
 # Node.js may come from another source than Debian (with its own npm); use it when present.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then pkgs+=(nodejs npm); fi
+if [ $cross = 1 ]; then
+    pkgs+=(g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libgmp-dev:arm64)
+    if ! [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " == *" arm64 "* ]]; then
+        [ "$(id -u)" = 0 ] || { echo "deps: run as root to add the arm64 architecture" >&2; exit 1; }
+        dpkg --add-architecture arm64
+    fi
+fi
 missing=()
 for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then

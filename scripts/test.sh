@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: unit tests and end-to-end checks against snarkjs,
-# in a release build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# in a release build, again under AddressSanitizer + UndefinedBehaviorSanitizer, and cross-compiled
+# for aarch64 under qemu-aarch64.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 start=$(date +%s)
-bash scripts/deps.sh
+bash scripts/deps.sh --cross
 bash scripts/npm-tools.sh >/dev/null
-for preset in release asan; do
+for preset in release asan aarch64; do
     echo "== build ($preset)"
     bash scripts/build.sh "$preset"
     echo "== test ($preset)"
