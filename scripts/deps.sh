@@ -17,9 +17,16 @@ if [ $cross = 1 ]; then
         dpkg --add-architecture arm64
     fi
 fi
+native=$(dpkg --print-architecture)
+installed() {  # NAME or NAME:ARCH; an unqualified name means the native (or arch-independent) package
+    local name=${1%%:*} arch=${1#*:}
+    [ "$arch" = "$1" ] && arch=$native
+    dpkg-query -W -f='${Status} ${Architecture}\n' "$name" 2>/dev/null \
+        | awk -v a="$arch" '$1=="install" && $3=="installed" && ($4==a || $4=="all") {ok=1} END {exit !ok}'
+}
 missing=()
 for p in "${pkgs[@]}"; do
-    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
