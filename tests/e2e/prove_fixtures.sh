@@ -37,6 +37,19 @@ for d in "$data"/*/; do
     check "$name" "$tmp/$name.t1.proof.json" "$tmp/$name.t1.public.json"
     "$prover" "$d/circuit.zkey" "$d/witness.wtns" "$tmp/$name.rs.proof.json" "$tmp/$name.rs.public.json"
     check "$name" "$tmp/$name.rs.proof.json" "$tmp/$name.rs.public.json"
+    # peregrine verify agrees, and the exported verification key equals snarkjs's (as JSON).
+    if "$peregrine" verify "$d/verification_key.json" "$tmp/$name.public.json" "$tmp/$name.proof.json" > /dev/null; then
+        echo "ok   $name (peregrine verify)"; passed=$((passed+1))
+    else
+        echo "FAIL $name: peregrine verify rejects its own proof"; failed=$((failed+1))
+    fi
+    "$peregrine" export vk "$d/circuit.zkey" "$tmp/$name.vk.json"
+    if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+        "$tmp/$name.vk.json" "$d/verification_key.json"; then
+        echo "ok   $name (export vk equals snarkjs zkey export verificationkey)"; passed=$((passed+1))
+    else
+        echo "FAIL $name: exported verification key differs from snarkjs's"; failed=$((failed+1))
+    fi
 done
 echo "$passed passed, $failed failed"
-[ "$passed" -ge 15 ] && [ "$failed" -eq 0 ]
+[ "$passed" -ge 25 ] && [ "$failed" -eq 0 ]
