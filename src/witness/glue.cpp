@@ -8,10 +8,12 @@
 //   * the C API of pg_witness.h.
 // The build also generates pgw_inputs.inc: the circuit name and its main inputs (names from the
 // .sym file, checked here against the input hash table of the .dat).
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@ struct InputDef {
 
 #include "pgw_inputs.inc"  // kCircuitName, kInputDefs[], kInputDefCount
 
+using peregrine::witness::AssertFailure;
 using peregrine::witness::CircuitError;
 using peregrine::witness::InputError;
 using peregrine::witness::InputSignal;
@@ -54,6 +57,16 @@ std::uint64_t fnv1a_hash(const std::string& s) {
         h *= 0x100000001B3ull;
     }
     return h;
+}
+
+// circom's "Failed assert in template/function T line N. Followed trace of components: C" as
+// "assert or constraint failed: template T, line N, component C".
+std::string describe_assert(const std::string& m) {
+    const std::string a = "Failed assert in template/function ", b = " line ", c = ". Followed trace of components: ";
+    const auto pb = m.find(b, a.size()), pc = m.find(c);
+    if (m.rfind(a, 0) != 0 || pb == std::string::npos || pc == std::string::npos || pc < pb) return m;
+    return "assert or constraint failed: template " + m.substr(a.size(), pb - a.size()) + ", line " +
+           m.substr(pb + b.size(), pc - pb - b.size()) + ", component " + m.substr(pc + c.size());
 }
 
 struct Circuit {
@@ -88,7 +101,7 @@ private:
 };
 
 // Reads one IOFieldDefPair list entry (as circom's .dat encodes them) into c's storage.
-IOFieldDefPair read_defs(DatReader& r, Circuit& c, std::size_t& word) {
+IOFieldDefPair read_defs(Circuit& c, std::size_t& word) {
     IOFieldDefPair pair;
     pair.len = c.io_words.at(word++);
     c.def_store.emplace_back(new IOFieldDef[pair.len ? pair.len : 1]);
@@ -103,7 +116,6 @@ IOFieldDefPair read_defs(DatReader& r, Circuit& c, std::size_t& word) {
         d.size = c.io_words.at(word++);
         d.busId = c.io_words.at(word++);
     }
-    (void)r;
     return pair;
 }
 
@@ -132,10 +144,10 @@ void load_into(Circuit& c) {
         c.io_words.resize(rest);
         std::memcpy(c.io_words.data(), r.take(rest * 4, "IO map"), rest * 4);
         std::size_t word = 0;
-        for (std::size_t i = 0; i < nio; ++i) c.cc.templateInsId2IOSignalInfo[ids[i]] = read_defs(r, c, word);
+        for (std::size_t i = 0; i < nio; ++i) c.cc.templateInsId2IOSignalInfo[ids[i]] = read_defs(c, word);
         const std::size_t nbus = get_size_of_bus_field_map();
         c.bus.resize(nbus ? nbus : 1);
-        for (std::size_t i = 0; i < nbus; ++i) c.bus[i] = read_defs(r, c, word);
+        for (std::size_t i = 0; i < nbus; ++i) c.bus[i] = read_defs(c, word);
         c.cc.busInsId2FieldInfo = c.bus.data();
     }
 
@@ -171,17 +183,19 @@ void load_into(Circuit& c) {
     }
 }
 
+// Loaded once per process (thread-safe), destroyed when the library is unloaded.
 const Circuit& circuit() {
-    static const Circuit* c = [] {
-        auto* p = new Circuit;  // never freed: lives as long as the library is loaded
+    static Circuit c;
+    static const bool loaded = [] {
         try {
-            load_into(*p);
+            load_into(c);
         } catch (const std::exception& e) {
-            p->error = e.what();
+            c.error = e.what();
         }
-        return p;
+        return true;
     }();
-    return *c;
+    (void)loaded;
+    return c;
 }
 
 }  // namespace
@@ -214,11 +228,15 @@ Circom_CalcWit::Circom_CalcWit(Circom_Circuit* aCircuit, uint maxTh) {
     componentMemory = nullptr;
     try {
         inputSignalAssigned = new bool[inputSignalAssignedCounter + 1]();
-        signalValues = new FrElement[get_total_signal_no()];
-        componentMemory = new Circom_Component[get_number_of_components()];
+        signalValues = static_cast<FrElement*>(
+            peregrine::witness::alloc_large(sizeof(FrElement) * (std::size_t)get_total_signal_no()));
+        const uint n = get_number_of_components();
+        componentMemory =
+            static_cast<Circom_Component*>(peregrine::witness::alloc_large(sizeof(Circom_Component) * (std::size_t)n));
+        for (uint i = 0; i < n; ++i) new (&componentMemory[i]) Circom_Component();
     } catch (...) {
         delete[] inputSignalAssigned;
-        delete[] signalValues;
+        peregrine::witness::free_large(signalValues);
         throw;
     }
     signalValues[0].shortVal = 1;  // signal 0 is the constant 1
@@ -235,9 +253,12 @@ Circom_CalcWit::~Circom_CalcWit() {
     // The generated code releases each subcomponent when its parent finishes, never the main
     // component; after an interrupted run (an exception) some are left: free whatever remains.
     const uint n = get_number_of_components();
-    for (uint i = 0; i < n; ++i) pgw_release_component(this, i);
-    delete[] componentMemory;
-    delete[] signalValues;
+    for (uint i = 0; i < n; ++i) {
+        pgw_release_component(this, i);
+        componentMemory[i].~Circom_Component();
+    }
+    peregrine::witness::free_large(componentMemory);
+    peregrine::witness::free_large(signalValues);
     delete[] inputSignalAssigned;
 }
 
@@ -294,7 +315,7 @@ PGW_EXPORT const char* pg_witness_circuit_name(void) { return kCircuitName; }
 
 PGW_EXPORT uint32_t pg_witness_size(void) { return get_size_of_witness(); }
 
-PGW_EXPORT void pg_witness_free(uint8_t* wtns) { std::free(wtns); }
+PGW_EXPORT void pg_witness_free(uint8_t* wtns) { peregrine::witness::free_large(wtns); }
 
 PGW_EXPORT int pg_witness_calculate(const char* input_json, size_t len, uint8_t** wtns_out, size_t* wtns_len,
                                     char* err, size_t errmax) {
@@ -315,8 +336,7 @@ PGW_EXPORT int pg_witness_calculate(const char* input_json, size_t len, uint8_t*
         run(&ctx);
         const std::uint32_t n = get_size_of_witness();
         const std::size_t size = wtns_header_size() + (std::size_t)32 * n;
-        auto* buf = static_cast<std::uint8_t*>(std::malloc(size));
-        if (!buf) throw std::bad_alloc();
+        auto* buf = static_cast<std::uint8_t*>(alloc_large(size));
         write_wtns_header(buf, n);
         std::uint8_t* p = buf + wtns_header_size();
         for (std::uint32_t i = 0; i < n; ++i, p += 32) {
@@ -330,6 +350,9 @@ PGW_EXPORT int pg_witness_calculate(const char* input_json, size_t len, uint8_t*
     } catch (const InputError& e) {
         copy_message(e.what(), err, errmax);
         return PG_WITNESS_BAD_INPUT;
+    } catch (const AssertFailure& e) {
+        copy_message(std::string("circuit ") + kCircuitName + ": " + describe_assert(e.what()), err, errmax);
+        return PG_WITNESS_CIRCUIT_ERROR;
     } catch (const CircuitError& e) {
         copy_message(std::string("circuit ") + kCircuitName + ": " + e.what(), err, errmax);
         return PG_WITNESS_CIRCUIT_ERROR;

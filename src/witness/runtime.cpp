@@ -2,13 +2,16 @@
 #include "runtime.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -25,12 +28,15 @@ using Limbs = peregrine::Limbs;
 using u64 = std::uint64_t;
 
 constexpr u64 kMaxSafeInteger = (u64(1) << 53) - 1;  // JavaScript's Number.MAX_SAFE_INTEGER
+const char kRawNumber = '\x01';                       // marks the text of a non-integer JSON number (see Sax)
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 // Shortened JSON text of a value for messages.
 std::string show(const json& v) {
-    std::string s = v.dump();
+    std::string s = v.is_string() && !v.get_ref<const std::string&>().empty() && v.get_ref<const std::string&>()[0] == kRawNumber
+                        ? v.get_ref<const std::string&>().substr(1)
+                        : v.dump();
     if (s.size() > 60) s = s.substr(0, 57) + "...";
     return s;
 }
@@ -85,12 +91,22 @@ std::string too_large(const std::string& path, const std::string& text) {
            text + "\"";
 }
 
+// A JSON number that is not a 64-bit integer, as written: accepted when it is an integer of
+// magnitude at most 2^53 - 1 (1e3, 2.0), as JavaScript would read it exactly.
+Fr raw_number(const std::string& text, const std::string& path) {
+    const double d = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(d) || std::fabs(d) > (double)kMaxSafeInteger) throw InputError(too_large(path, text));
+    if (std::floor(d) != d) throw InputError("input signal " + quote(path) + ": " + text + " is not an integer");
+    return from_magnitude((u64)std::fabs(d), d < 0);
+}
+
 // One value: a number or a numeric string.
 Fr leaf_value(const json& v, const std::string& path) {
     switch (v.type()) {
     case json::value_t::string: {
         Fr out;
         const std::string& s = v.get_ref<const std::string&>();
+        if (!s.empty() && s[0] == kRawNumber) return raw_number(s.substr(1), path);
         if (!parse_integer(s, out)) {
             if (s.find_first_not_of(" \t\r\n") == std::string::npos)
                 throw InputError("input signal " + quote(path) + ": an empty string is not a number");
@@ -110,13 +126,6 @@ Fr leaf_value(const json& v, const std::string& path) {
         if (u > kMaxSafeInteger) throw InputError(too_large(path, v.dump()));
         return from_magnitude(u, false);
     }
-    case json::value_t::number_float: {
-        const double d = v.get<double>();
-        if (!std::isfinite(d)) throw InputError("input signal " + quote(path) + ": " + show(v) + " is not a number");
-        if (std::floor(d) != d) throw InputError("input signal " + quote(path) + ": " + show(v) + " is not an integer");
-        if (std::fabs(d) > (double)kMaxSafeInteger) throw InputError(too_large(path, v.dump()));
-        return from_magnitude((u64)std::fabs(d), d < 0);
-    }
     case json::value_t::boolean:
         throw InputError("input signal " + quote(path) + ": " + show(v) +
                          " is a boolean; expected a number or a numeric string");
@@ -129,7 +138,10 @@ Fr leaf_value(const json& v, const std::string& path) {
 
 std::string shape_text(const std::vector<std::uint32_t>& dims) {
     std::string s;
-    for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? "x" : "") + std::to_string(dims[i]);
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (i) s += 'x';
+        s += std::to_string(dims[i]);
+    }
     return s;
 }
 
@@ -180,7 +192,7 @@ public:
         if (!v.is_array()) {
             if (s.size != 1)
                 throw InputError("input signal " + quote(name) + " is an array of " + count_text(s.size) +
-                                 (s.dims.empty() ? "" : " (" + shape_text(s.dims) + ")") + "; got a single value");
+                                 (s.dims.size() > 1 ? " (" + shape_text(s.dims) + ")" : "") + "; got a single value");
             set(s, k, v, name);
         } else if (is_flat(v) && v.size() == s.size) {
             for (std::size_t i = 0; i < v.size(); ++i)
@@ -211,7 +223,10 @@ public:
         }
         if (missing.empty()) return;
         std::string msg = missing.size() == 1 ? "missing input signal " : "missing input signals: ";
-        for (std::size_t i = 0; i < missing.size() && i < 8; ++i) msg += (i ? ", " : "") + missing[i];
+        for (std::size_t i = 0; i < missing.size() && i < 8; ++i) {
+            if (i) msg += ", ";
+            msg += missing[i];
+        }
         if (missing.size() > 8) msg += ", ... (" + std::to_string(missing.size()) + " in all)";
         throw InputError(msg);
     }
@@ -223,8 +238,9 @@ private:
             throw InputError("input signal " + quote(path) + ": expected an array of " + count_text(want) +
                              ", got " + show(v));
         if (v.size() != want)
-            throw InputError("input signal " + quote(path) + ": expected " + count_text(want) + " (shape " +
-                             shape_text(s.dims) + " for " + quote(s.name) + "), got " + count_text(v.size()));
+            throw InputError("input signal " + quote(path) + ": expected " + count_text(want) +
+                             (s.dims.size() > 1 ? " (" + quote(s.name) + " is " + shape_text(s.dims) + ")" : "") +
+                             ", got " + count_text(v.size()));
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string p = path + "[" + std::to_string(i) + "]";
             if (depth + 1 < s.dims.size()) {
@@ -240,9 +256,11 @@ private:
     void set(const InputSignal& s, std::size_t& k, const json& v, const std::string& path) {
         const Fr f = leaf_value(v, path);
         const std::uint32_t idx = s.offset + (std::uint32_t)k++;
-        if (owner_[idx])
+        if (owner_[idx]) {
+            if (owner_[idx] == &s) throw InputError("input signal " + quote(path) + " is given twice");
             throw InputError("input signal " + quote(path) + " is given twice (through " + quote(owner_[idx]->name) +
                              " and " + quote(s.name) + ")");
+        }
         owner_[idx] = &s;
         const Limbs c = f.to_canonical();
         fr_from_canonical(&out_[idx], c.data());
@@ -272,7 +290,8 @@ private:
                 msg += ", ...";
                 break;
             }
-            msg += (shown++ ? ", " : "") + s.name;
+            if (shown++) msg += ", ";
+            msg += s.name;
         }
         return msg + ")";
     }
@@ -294,6 +313,72 @@ std::string strip_json_prefix(const char* what) {
     return s;
 }
 
+
+// JSON to a DOM, as json::parse would, except that it refuses duplicate keys and keeps the text of
+// numbers that are not exact integers (fractions, exponents, integers beyond 64 bits) as strings
+// marked with kRawNumber, so that messages can quote them as written.
+
+class Sax {
+public:
+    explicit Sax(json& root) : root_(root) {}
+    bool null() { return put(nullptr); }
+    bool boolean(bool b) { return put(b); }
+    bool number_integer(json::number_integer_t v) { return put(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+    bool number_float(json::number_float_t, const std::string& text) { return put(std::string(1, kRawNumber) + text); }
+    bool string(std::string& v) { return put(std::move(v)); }
+    bool binary(json::binary_t&) { return false; }
+    bool start_object(std::size_t) {
+        put(json::object());
+        keys_.emplace_back();
+        return true;
+    }
+    bool key(std::string& k) {
+        if (!keys_.back().insert(k).second) throw InputError("input JSON: the key " + quote(k) + " appears twice");
+        key_ = k;
+        return true;
+    }
+    bool end_object() {
+        stack_.pop_back();
+        keys_.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) {
+        put(json::array());
+        return true;
+    }
+    bool end_array() {
+        stack_.pop_back();
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const json::exception& e) {
+        throw InputError("input is not valid JSON: " + strip_json_prefix(e.what()));
+    }
+
+private:
+    bool put(json v) {
+        const bool container = v.is_object() || v.is_array();
+        json* slot;
+        if (stack_.empty()) {
+            root_ = std::move(v);
+            slot = &root_;
+        } else if (stack_.back()->is_array()) {
+            stack_.back()->push_back(std::move(v));
+            slot = &stack_.back()->back();
+        } else {
+            slot = &(*stack_.back())[key_];
+            *slot = std::move(v);
+        }
+        if (container) stack_.push_back(slot);
+        return true;
+    }
+
+    json& root_;
+    std::vector<json*> stack_;
+    std::vector<std::set<std::string>> keys_;
+    std::string key_;
+};
+
 }  // namespace
 
 void internal_check_failed(const char* expr, const char* file, int line) {
@@ -304,23 +389,8 @@ void internal_check_failed(const char* expr, const char* file, int line) {
 void read_inputs(std::string_view text, const std::vector<InputSignal>& signals, std::uint32_t n_inputs,
                  FrElement* out) {
     json doc;
-    std::vector<std::set<std::string>> keys;
-    auto cb = [&keys](int, json::parse_event_t ev, json& parsed) -> bool {
-        if (ev == json::parse_event_t::object_start) {
-            keys.emplace_back();
-        } else if (ev == json::parse_event_t::key) {
-            const auto& k = parsed.get_ref<const std::string&>();
-            if (!keys.back().insert(k).second) throw InputError("input JSON: the key " + quote(k) + " appears twice");
-        } else if (ev == json::parse_event_t::object_end) {
-            keys.pop_back();
-        }
-        return true;
-    };
-    try {
-        doc = json::parse(text.begin(), text.end(), cb);
-    } catch (const json::exception& e) {
-        throw InputError("input is not valid JSON: " + strip_json_prefix(e.what()));
-    }
+    Sax sax(doc);
+    json::sax_parse(text.begin(), text.end(), &sax);
     if (!doc.is_object())
         throw InputError("input JSON must be an object mapping input signal names to values, got " + show(doc));
     Reader r(signals, n_inputs, out);
@@ -353,6 +423,95 @@ void write_wtns_value(std::uint8_t* out, const FrElement* v) {
     Limbs c;
     fr_to_canonical(c.data(), v);
     peregrine::limbs_to_le(c, out);
+}
+
+namespace {
+
+// Placed just below the pointer alloc_large returns.
+struct LargeHeader {
+    void* base;
+    std::size_t length;  // of the mapping; 0 for malloc
+    std::uint64_t magic;
+};
+constexpr std::uint64_t kLargeMagic = 0x70677769746e6573ull;
+constexpr std::size_t kHuge = std::size_t(2) << 20;
+constexpr std::size_t kHeaderRoom = 64;
+static_assert(sizeof(LargeHeader) <= kHeaderRoom, "header room");
+
+// A few freed mappings kept for reuse, so that repeated calculations in one process do not fault
+// their memory in again (what glibc's malloc does for its heap). Unmapped at exit or unload.
+class MappingCache {
+public:
+    ~MappingCache() {
+        for (const auto& m : free_) ::munmap(m.base, m.length);
+    }
+    // A cached mapping of at least `length` bytes (and not much more), or {nullptr, 0}.
+    LargeHeader take(std::size_t length) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (std::size_t i = 0; i < free_.size(); ++i) {
+            if (free_[i].length >= length && free_[i].length / 4 <= length) {
+                const LargeHeader m = free_[i];
+                free_.erase(free_.begin() + (long)i);
+                return m;
+            }
+        }
+        return LargeHeader{nullptr, 0, 0};
+    }
+    bool give(const LargeHeader& m) {
+        if (m.length > kMaxCached) return false;
+        std::lock_guard<std::mutex> lock(mu_);
+        if (free_.size() >= kSlots) return false;
+        free_.push_back(m);
+        return true;
+    }
+
+private:
+    static constexpr std::size_t kSlots = 6;
+    static constexpr std::size_t kMaxCached = std::size_t(1) << 30;
+    std::mutex mu_;
+    std::vector<LargeHeader> free_;
+};
+
+MappingCache& mapping_cache() {
+    static MappingCache c;
+    return c;
+}
+
+}  // namespace
+
+void* alloc_large(std::size_t bytes) {
+    if (bytes < kHuge / 2) {
+        void* raw = std::malloc(bytes + kHeaderRoom);
+        if (!raw) throw std::bad_alloc();
+        auto* p = static_cast<unsigned char*>(raw) + kHeaderRoom;
+        *reinterpret_cast<LargeHeader*>(p - sizeof(LargeHeader)) = LargeHeader{raw, 0, kLargeMagic};
+        return p;
+    }
+    std::size_t length = bytes + kHuge + kHeaderRoom;
+    LargeHeader m = mapping_cache().take(length);
+    if (!m.base) {
+        m.base = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m.base == MAP_FAILED) throw std::bad_alloc();
+        m.length = length;
+    }
+    const auto start = reinterpret_cast<std::uintptr_t>(m.base) + kHeaderRoom;
+    auto* p = reinterpret_cast<unsigned char*>((start + kHuge - 1) & ~(std::uintptr_t)(kHuge - 1));
+#ifdef MADV_HUGEPAGE
+    ::madvise(p, bytes, MADV_HUGEPAGE);  // advice only: fine if unsupported
+#endif
+    *reinterpret_cast<LargeHeader*>(p - sizeof(LargeHeader)) = LargeHeader{m.base, m.length, kLargeMagic};
+    return p;
+}
+
+void free_large(void* p) {
+    if (!p) return;
+    const LargeHeader h = *reinterpret_cast<const LargeHeader*>(static_cast<unsigned char*>(p) - sizeof(LargeHeader));
+    if (h.magic != kLargeMagic) std::abort();  // not from alloc_large: memory corruption
+    if (!h.length) {
+        std::free(h.base);
+    } else if (!mapping_cache().give(h)) {
+        ::munmap(h.base, h.length);
+    }
 }
 
 std::string read_file(const std::string& path) {

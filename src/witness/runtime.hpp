@@ -85,6 +85,12 @@ constexpr std::size_t wtns_header_size() { return 4 + 4 + 4 + (4 + 8 + 4 + 32 + 
 void write_wtns_header(std::uint8_t* out, std::uint32_t n);
 void write_wtns_value(std::uint8_t* out, const FrElement* v);  // 32 bytes
 
+// Memory for the large per-witness arrays (signal values, the .wtns image): 2 MiB aligned and
+// marked for transparent huge pages when large, because faulting in 4 KiB pages one by one costs
+// more than computing many witnesses (in virtual machines especially). Throws std::bad_alloc.
+void* alloc_large(std::size_t bytes);
+void free_large(void* p);  // p from alloc_large, or null
+
 // Reads a whole file; throws InputError naming it.
 std::string read_file(const std::string& path);
 // Writes a file atomically (temporary file beside it, then rename); throws InputError naming it.

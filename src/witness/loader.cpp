@@ -1,0 +1,89 @@
+#include "witness/loader.hpp"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "witness/pg_witness.h"
+
+namespace peregrine::witness {
+
+namespace {
+
+std::string find_library(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw Error("cannot open witness library " + path + ": no such file or directory");
+    if (!S_ISDIR(st.st_mode)) return path;
+    std::vector<std::string> found;
+    if (DIR* d = ::opendir(path.c_str())) {
+        while (const dirent* e = ::readdir(d)) {
+            const std::string n = e->d_name;
+            if (n.size() > 14 && n.rfind("lib", 0) == 0 && n.compare(n.size() - 11, 11, "-witness.so") == 0)
+                found.push_back(n);
+        }
+        ::closedir(d);
+    }
+    std::sort(found.begin(), found.end());
+    if (found.empty())
+        throw Error("no witness library (lib<name>-witness.so) in " + path + "; build one with: peregrine circuit build");
+    if (found.size() > 1) {
+        std::string msg = "more than one witness library in " + path + ":";
+        for (const auto& f : found) msg += " " + f;
+        throw Error(msg + "; name the one to use");
+    }
+    return path + "/" + found[0];
+}
+
+}  // namespace
+
+WitnessLibrary::WitnessLibrary(const std::string& path) : path_(find_library(path)) {
+    // A relative name without '/' would make dlopen search the library path instead.
+    const std::string open_path = path_.find('/') == std::string::npos ? "./" + path_ : path_;
+    handle_ = ::dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_) {
+        const char* e = ::dlerror();
+        throw Error("cannot load witness library " + path_ + ": " + (e ? e : "unknown error"));
+    }
+    auto sym = [this](const char* name) {
+        void* p = ::dlsym(handle_, name);
+        if (!p) {
+            ::dlclose(handle_);
+            handle_ = nullptr;
+            throw Error(path_ + " is not a Peregrine witness library (no " + name + ")");
+        }
+        return p;
+    };
+    auto abi = reinterpret_cast<int (*)()>(sym("pg_witness_abi_version"));
+    if (abi() != PG_WITNESS_ABI_VERSION) {
+        const int v = abi();
+        ::dlclose(handle_);
+        handle_ = nullptr;
+        throw Error(path_ + ": witness library ABI version " + std::to_string(v) + ", expected " +
+                    std::to_string(PG_WITNESS_ABI_VERSION) + " (rebuild it with this Peregrine)");
+    }
+    calc_ = reinterpret_cast<CalcFn>(sym("pg_witness_calculate"));
+    free_ = reinterpret_cast<FreeFn>(sym("pg_witness_free"));
+    name_ = reinterpret_cast<NameFn>(sym("pg_witness_circuit_name"));
+    size_ = reinterpret_cast<SizeFn>(sym("pg_witness_size"));
+}
+
+WitnessLibrary::~WitnessLibrary() {
+    if (handle_) ::dlclose(handle_);
+}
+
+std::string WitnessLibrary::circuit_name() const { return name_(); }
+
+std::uint32_t WitnessLibrary::witness_size() const { return size_(); }
+
+WitnessBuffer WitnessLibrary::calculate(std::string_view input_json) const {
+    std::uint8_t* out = nullptr;
+    std::size_t len = 0;
+    char err[2048];
+    const int rc = calc_(input_json.data(), input_json.size(), &out, &len, err, sizeof err);
+    if (rc != PG_WITNESS_OK) throw WitnessError(err, rc);
+    return WitnessBuffer(out, len, free_);
+}
+
+}  // namespace peregrine::witness

@@ -1,0 +1,50 @@
+# Tests of native witness generation (issue 4). Included from tests/CMakeLists.txt:
+#   include(${CMAKE_CURRENT_SOURCE_DIR}/witness/witness.cmake)
+set(PEREGRINE_WITNESS_TESTS ${CMAKE_CURRENT_LIST_DIR})
+
+add_executable(witness_build_tool ${PEREGRINE_WITNESS_TESTS}/build_tool.cpp)
+target_link_libraries(witness_build_tool PRIVATE peregrine_witness)
+
+add_executable(witness_lib_test ${PEREGRINE_WITNESS_TESTS}/witness_lib_test.cpp)
+target_link_libraries(witness_lib_test PRIVATE peregrine_witness Threads::Threads)
+
+# The field runtime against GMP, and the input JSON reader.
+add_executable(witness_unit_test ${PEREGRINE_WITNESS_TESTS}/fr_test.cpp ${PEREGRINE_WITNESS_TESTS}/input_test.cpp)
+target_link_libraries(witness_unit_test PRIVATE peregrine_witness_rt GTest::gtest_main ${GMPXX_LIB} ${GMP_LIB})
+gtest_discover_tests(witness_unit_test DISCOVERY_TIMEOUT 60)
+
+# End to end: circuits built with `circuit build`, witnesses judged by snarkjs; every bad input.
+# In a cross build the tool and the circuits run under the emulator (and the in-process test,
+# statically linked there, is skipped); without an emulator they are not run.
+set(PEREGRINE_WITNESS_E2E_ENV "")
+if(PEREGRINE_SANITIZE)
+  # Instrumented circuit code compiles slowly at -O2.
+  list(APPEND PEREGRINE_WITNESS_E2E_ENV WITNESS_OPT=0)
+endif()
+if(CMAKE_CROSSCOMPILING)
+  list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " _pgw_emulator)
+  list(APPEND PEREGRINE_WITNESS_E2E_ENV "WITNESS_EMULATOR=${_pgw_emulator}" WITNESS_SKIP_LIB=1)
+endif()
+if(NOT CMAKE_CROSSCOMPILING OR CMAKE_CROSSCOMPILING_EMULATOR)
+  add_test(NAME witness.e2e_compare
+    COMMAND bash ${PEREGRINE_WITNESS_TESTS}/e2e.sh compare $<TARGET_FILE:witness_build_tool>
+            $<TARGET_FILE:witness_lib_test> ${PEREGRINE_WITNESS_RUNTIME_DIR} ${CMAKE_BINARY_DIR}/witness-e2e/compare)
+  add_test(NAME witness.e2e_bad_input
+    COMMAND bash ${PEREGRINE_WITNESS_TESTS}/e2e.sh bad_input $<TARGET_FILE:witness_build_tool>
+            $<TARGET_FILE:witness_lib_test> ${PEREGRINE_WITNESS_RUNTIME_DIR} ${CMAKE_BINARY_DIR}/witness-e2e/bad_input)
+  set_tests_properties(witness.e2e_compare witness.e2e_bad_input PROPERTIES TIMEOUT 1800)
+  if(PEREGRINE_WITNESS_E2E_ENV)
+    set_tests_properties(witness.e2e_compare witness.e2e_bad_input PROPERTIES
+      ENVIRONMENT "${PEREGRINE_WITNESS_E2E_ENV}")
+  endif()
+endif()
+
+# aarch64: cross-compiled runtime and circuits, run under qemu-aarch64 (skipped without
+# g++-aarch64-linux-gnu and qemu-user).
+# From an x86-64 host build only (not the sanitizer build: the cross-built runtime is not
+# instrumented anyway).
+if(NOT PEREGRINE_SANITIZE AND NOT CMAKE_CROSSCOMPILING AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  add_test(NAME witness.aarch64_qemu
+    COMMAND bash ${PEREGRINE_WITNESS_TESTS}/aarch64.sh $<TARGET_FILE:witness_build_tool> ${CMAKE_BINARY_DIR}/witness-e2e/aarch64)
+  set_tests_properties(witness.aarch64_qemu PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77)
+endif()
