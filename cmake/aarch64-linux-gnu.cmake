@@ -13,8 +13,9 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 find_program(QEMU_AARCH64 qemu-aarch64)
 if(QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${QEMU_AARCH64} -L /usr/aarch64-linux-gnu)
+  # The programs' dynamic loader and libraries are Debian's arm64 packages (libc6:arm64,
+  # libstdc++6:arm64 in /lib/aarch64-linux-gnu), found by qemu through the multiarch paths. Do not
+  # pass "-L /usr/aarch64-linux-gnu": with the cross toolchain's copy of glibc, threaded programs
+  # hang at start-up under qemu-user 7.2.
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${QEMU_AARCH64})
 endif()
-# Executables are linked statically: self-contained binaries are easy to ship to ARM hosts, and
-# qemu-user (7.2, Debian 12) hangs on thread creation in dynamically linked aarch64 programs.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")

@@ -11,6 +11,8 @@
 #include "groth16/prove_files.hpp"
 #include "groth16/verifier.hpp"
 #include "util/io.hpp"
+#include "witness/build.hpp"
+#include "witness/loader.hpp"
 
 using namespace peregrine;
 
@@ -40,6 +42,74 @@ int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const 
                      "peregrine: timings (ms): load %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
                      "total %.1f\n",
                      ms(t0, t_load), tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, ms(t0, Clock::now()));
+    }
+    return 0;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// In-process witness calculation with a circuit library built by `peregrine circuit build`.
+int cmd_witness(const std::string& dir, const std::string& input_path, const std::string& out_path, bool verbose) {
+    const auto t0 = std::chrono::steady_clock::now();
+    witness::WitnessLibrary lib(dir);
+    const std::string input = read_text_file(input_path);
+    const auto t1 = std::chrono::steady_clock::now();
+    witness::WitnessBuffer w;
+    try {
+        w = lib.calculate(input);
+    } catch (const witness::WitnessError& e) {
+        throw Error(input_path + ": " + e.what());
+    }
+    const double calc_ms = ms_since(t1);
+    write_files_atomically({{out_path, std::string(w.view())}});
+    if (verbose) {
+        std::fprintf(stderr, "peregrine: %s: %u witness values; timings (ms): witness %.1f, total %.1f\n",
+                     lib.circuit_name().c_str(), lib.witness_size(), calc_ms, ms_since(t0));
+    }
+    return 0;
+}
+
+// Witness and proof in one process, without temporary files.
+int cmd_fullprove(const std::string& dir, const std::string& zkey_path, const std::string& input_path,
+                  const std::string& proof_path, const std::string& public_path, unsigned threads, bool verbose,
+                  bool no_verify) {
+    const auto t0 = std::chrono::steady_clock::now();
+    witness::WitnessLibrary lib(dir);
+    Zkey zkey(zkey_path);
+    if (lib.witness_size() != zkey.n_vars()) {
+        throw Error(zkey_path + ": proving key has " + std::to_string(zkey.n_vars()) + " variables, but circuit " +
+                    lib.circuit_name() + " (" + lib.path() + ") has " + std::to_string(lib.witness_size()) +
+                    ": not the key of this circuit");
+    }
+    const std::string input = read_text_file(input_path);
+    ThreadPool pool(threads);
+    const auto t1 = std::chrono::steady_clock::now();
+    witness::WitnessBuffer w;
+    try {
+        w = lib.calculate(input);
+    } catch (const witness::WitnessError& e) {
+        throw Error(input_path + ": " + e.what());
+    }
+    const double calc_ms = ms_since(t1);
+    Wtns wtns(w.data(), w.size(), "witness of " + input_path);
+    ProveTimings tm;
+    ProveOptions opts;
+    opts.timings = &tm;
+    opts.verify = !no_verify;
+    if (verbose) {
+        std::fprintf(stderr, "peregrine: %s: nVars %u, nPublic %u, domain 2^%u, %u threads\n", zkey_path.c_str(),
+                     zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size());
+        opts.on_phase = [](const char* p) { std::fprintf(stderr, "peregrine: phase %s\n", p); };
+    }
+    ProofFiles out = prove_from_wtns(zkey, wtns, pool, opts);
+    write_files_atomically({{proof_path, out.proof_json}, {public_path, out.public_json}});
+    if (verbose) {
+        std::fprintf(stderr,
+                     "peregrine: timings (ms): witness %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
+                     "total %.1f\n",
+                     calc_ms, tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, ms_since(t0));
     }
     return 0;
 }
@@ -95,6 +165,10 @@ int cmd_info(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `circuit build` has its own argument parser (also used by tests and the container build).
+    if (argc >= 3 && std::string(argv[1]) == "circuit" && std::string(argv[2]) == "build") {
+        return witness::circuit_build(argc - 2, argv + 2);
+    }
     CLI::App app{"Peregrine: Groth16 proving for circom circuits (BN254)", "peregrine"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "peregrine 0.1.0");
@@ -130,6 +204,35 @@ int main(int argc, char** argv) {
     auto* info = app.add_subcommand("info", "Describe a .zkey, .wtns or .r1cs file");
     info->add_option("file", info_path, "file")->required();
 
+    auto* circuit = app.add_subcommand("circuit", "Circuits: `peregrine circuit build --help`");
+    circuit->require_subcommand(1);
+    circuit->add_subcommand("build",
+                            "<circuit.circom> [-l dir]... -o <dir> [-O level]: compile a circom circuit into a native "
+                            "witness generator (command and library)");
+
+    std::string w_dir, w_input, w_out;
+    bool w_verbose = false;
+    auto* wit = app.add_subcommand("witness", "Witness: <circuit dir> <input.json> <out.wtns> (in process, with the "
+                                              "library `circuit build` wrote)");
+    wit->add_option("dir", w_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
+    wit->add_option("input", w_input, "input signals (JSON)")->required();
+    wit->add_option("out", w_out, "output witness (.wtns)")->required();
+    wit->add_flag("--verbose,-v", w_verbose, "timings on stderr");
+
+    std::string f_dir, f_zkey, f_input, f_proof, f_public;
+    unsigned f_threads = 0;
+    bool f_verbose = false, f_no_verify = false;
+    auto* full = app.add_subcommand(
+        "fullprove", "Witness + proof in one process: <circuit dir> <circuit.zkey> <input.json> <proof.json> <public.json>");
+    full->add_option("dir", f_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
+    full->add_option("zkey", f_zkey, "snarkjs Groth16 proving key")->required();
+    full->add_option("input", f_input, "input signals (JSON)")->required();
+    full->add_option("proof", f_proof, "output proof.json")->required();
+    full->add_option("public", f_public, "output public.json")->required();
+    full->add_option("--threads,-t", f_threads, "worker threads (default: all cores)");
+    full->add_flag("--verbose,-v", f_verbose, "progress and per-phase timings on stderr");
+    full->add_flag("--no-verify", f_no_verify, "do not verify the proof before writing it");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -140,6 +243,8 @@ int main(int argc, char** argv) {
         if (*verify) return cmd_verify(vk_path, pub_path, proof_path);
         if (*exp_vk) return cmd_export_vk(ex_zkey, ex_out);
         if (*info) return cmd_info(info_path);
+        if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);
+        if (*full) return cmd_fullprove(f_dir, f_zkey, f_input, f_proof, f_public, f_threads, f_verbose, f_no_verify);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "peregrine: error: %s\n", e.what());
         return *verify ? 2 : 1;

@@ -6,6 +6,11 @@ namespace peregrine {
 
 ProofFiles prove_from_files(const Zkey& zkey, const std::string& wtns_path, ThreadPool& pool, const ProveOptions& opts) {
     Wtns wtns(wtns_path);
+    return prove_from_wtns(zkey, wtns, pool, opts);
+}
+
+ProofFiles prove_from_wtns(const Zkey& zkey, const Wtns& wtns, ThreadPool& pool, const ProveOptions& opts) {
+    const std::string& wtns_path = wtns.path();
     if (wtns.prime() != FrParams::MOD) {
         throw Error(wtns_path + ": witness is for another curve (" + curve_name_for_prime(wtns.prime()) +
                     ") than the proving key (bn128)");

@@ -15,4 +15,9 @@ struct ProofFiles {
 ProofFiles prove_from_files(const Zkey& zkey, const std::string& wtns_path, ThreadPool& pool,
                             const ProveOptions& opts = {});
 
+class Wtns;
+// The same from a witness already loaded (a file or an in-memory .wtns image); errors name
+// wtns.path() (for an in-memory witness, the name it was given).
+ProofFiles prove_from_wtns(const Zkey& zkey, const Wtns& wtns, ThreadPool& pool, const ProveOptions& opts = {});
+
 }  // namespace peregrine

@@ -737,7 +737,7 @@ int build(const BuildOptions& o) {
 }
 
 const char* kUsage =
-    "usage: circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]\n"
+    "usage: peregrine circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]\n"
     "Compiles a circom circuit (with circom --c --r1cs --wasm --sym) into a native witness generator:\n"
     "  <dir>/<name>-witness <input.json> <out.wtns>   and   <dir>/lib<name>-witness.so (C API: pg_witness.h)\n"
     "options:\n"
@@ -757,10 +757,10 @@ int circuit_build(const BuildOptions& opts) {
     try {
         return build(opts);
     } catch (const Failure& e) {
-        std::fprintf(stderr, "error: circuit build: %s\n", e.what());
+        std::fprintf(stderr, "peregrine: error: circuit build: %s\n", e.what());
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: circuit build: %s\n", e.what());
+        std::fprintf(stderr, "peregrine: error: circuit build: %s\n", e.what());
         return 1;
     }
 }
@@ -772,7 +772,7 @@ int circuit_build(int argc, char** argv) {
         const std::string a = argv[i];
         auto value = [&](const char* opt) -> std::string {
             if (i + 1 >= argc) {
-                std::fprintf(stderr, "error: circuit build: %s needs a value\n%s", opt, kUsage);
+                std::fprintf(stderr, "peregrine: error: circuit build: %s needs a value\n%s", opt, kUsage);
                 throw 2;
             }
             return argv[++i];
@@ -806,7 +806,7 @@ int circuit_build(int argc, char** argv) {
             } else if (a == "-v" || a == "--verbose") {
                 o.verbose = true;
             } else if (!a.empty() && a[0] == '-') {
-                std::fprintf(stderr, "error: circuit build: unknown option %s\n%s", a.c_str(), kUsage);
+                std::fprintf(stderr, "peregrine: error: circuit build: unknown option %s\n%s", a.c_str(), kUsage);
                 return 2;
             } else {
                 positional.push_back(a);
@@ -816,7 +816,7 @@ int circuit_build(int argc, char** argv) {
         }
     }
     if (positional.size() != 1 || o.out_dir.empty()) {
-        std::fprintf(stderr, "error: circuit build: %s\n%s",
+        std::fprintf(stderr, "peregrine: error: circuit build: %s\n%s",
                      positional.empty() ? "no circuit given" : (positional.size() > 1 ? "more than one circuit given" : "no output directory given (-o <dir>)"),
                      kUsage);
         return 2;

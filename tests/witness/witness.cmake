@@ -14,8 +14,8 @@ target_link_libraries(witness_unit_test PRIVATE peregrine_witness_rt GTest::gtes
 gtest_discover_tests(witness_unit_test DISCOVERY_TIMEOUT 60)
 
 # End to end: circuits built with `circuit build`, witnesses judged by snarkjs; every bad input.
-# In a cross build the tool and the circuits run under the emulator (and the in-process test,
-# statically linked there, is skipped); without an emulator they are not run.
+# In a cross build (the aarch64 preset) the tool, the circuits and the in-process test run under
+# the emulator (qemu-aarch64); without an emulator they are not run.
 set(PEREGRINE_WITNESS_E2E_ENV "")
 if(PEREGRINE_SANITIZE)
   # Instrumented circuit code compiles slowly at -O2.
@@ -23,7 +23,7 @@ if(PEREGRINE_SANITIZE)
 endif()
 if(CMAKE_CROSSCOMPILING)
   list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " _pgw_emulator)
-  list(APPEND PEREGRINE_WITNESS_E2E_ENV "WITNESS_EMULATOR=${_pgw_emulator}" WITNESS_SKIP_LIB=1)
+  list(APPEND PEREGRINE_WITNESS_E2E_ENV "WITNESS_EMULATOR=${_pgw_emulator}")
 endif()
 if(NOT CMAKE_CROSSCOMPILING OR CMAKE_CROSSCOMPILING_EMULATOR)
   add_test(NAME witness.e2e_compare
@@ -37,14 +37,4 @@ if(NOT CMAKE_CROSSCOMPILING OR CMAKE_CROSSCOMPILING_EMULATOR)
     set_tests_properties(witness.e2e_compare witness.e2e_bad_input PROPERTIES
       ENVIRONMENT "${PEREGRINE_WITNESS_E2E_ENV}")
   endif()
-endif()
-
-# aarch64: cross-compiled runtime and circuits, run under qemu-aarch64 (skipped without
-# g++-aarch64-linux-gnu and qemu-user).
-# From an x86-64 host build only (not the sanitizer build: the cross-built runtime is not
-# instrumented anyway).
-if(NOT PEREGRINE_SANITIZE AND NOT CMAKE_CROSSCOMPILING AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
-  add_test(NAME witness.aarch64_qemu
-    COMMAND bash ${PEREGRINE_WITNESS_TESTS}/aarch64.sh $<TARGET_FILE:witness_build_tool> ${CMAKE_BINARY_DIR}/witness-e2e/aarch64)
-  set_tests_properties(witness.aarch64_qemu PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77)
 endif()
