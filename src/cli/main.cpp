@@ -10,6 +10,7 @@
 #include "formats/zkey.hpp"
 #include "groth16/prove_files.hpp"
 #include "groth16/verifier.hpp"
+#include "server/server.hpp"
 #include "util/io.hpp"
 #include "witness/build.hpp"
 #include "witness/loader.hpp"
@@ -233,6 +234,19 @@ int main(int argc, char** argv) {
     full->add_flag("--verbose,-v", f_verbose, "progress and per-phase timings on stderr");
     full->add_flag("--no-verify", f_no_verify, "do not verify the proof before writing it");
 
+    server::ServeOptions so;
+    auto* serve = app.add_subcommand("serve", "HTTP proving service: --circuits DIR [--port P] ... (docs/serve.md)");
+    serve->add_option("--circuits", so.circuits_dir, "directory of <name>.zkey + <name>/ (circuit build output)")->required();
+    serve->add_option("--port,-p", so.port, "TCP port (0: any free port, named in the log)")->capture_default_str();
+    serve->add_option("--bind", so.bind, "address to listen on")->capture_default_str();
+    serve->add_option("--workers", so.workers, "jobs proved at once")->capture_default_str()->check(CLI::Range(1u, 256u));
+    serve->add_option("--queue", so.queue, "jobs waiting for a worker; more: 429")->capture_default_str();
+    serve->add_option("--max-body", so.max_body, "request body limit in bytes; more: 413")->capture_default_str();
+    serve->add_option("--threads,-t", so.threads, "prover threads shared by the workers (default: all cores)");
+    serve->add_option("--keep-results", so.keep_results_s, "seconds finished results are kept")->capture_default_str();
+    serve->add_option("--shutdown-grace", so.shutdown_grace_s, "seconds running jobs may take to finish on SIGTERM")->capture_default_str();
+    serve->add_flag("--strict", so.strict, "a circuit that fails to load aborts start-up");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -244,6 +258,7 @@ int main(int argc, char** argv) {
         if (*exp_vk) return cmd_export_vk(ex_zkey, ex_out);
         if (*info) return cmd_info(info_path);
         if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);
+        if (*serve) return server::serve(so);
         if (*full) return cmd_fullprove(f_dir, f_zkey, f_input, f_proof, f_public, f_threads, f_verbose, f_no_verify);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "peregrine: error: %s\n", e.what());

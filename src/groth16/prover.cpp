@@ -50,7 +50,10 @@ std::vector<Limbs> public_signals(const Zkey& zk, const std::vector<Limbs>& witn
 
 Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& pool, const ProveOptions& opts) {
     const auto t0 = Clock::now();
+    // Every parallel loop below checks opts.cancel between its tasks.
+    const ThreadPool::CancelScope cancel_scope(opts.cancel);
     auto phase = [&](const char* name) {
+        ThreadPool::check_cancelled();
         if (opts.on_phase) opts.on_phase(name);
     };
     if (w.size() != zk.n_vars()) {
@@ -93,9 +96,13 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     phase("msm");
     const std::size_t nv = zk.n_vars(), np = zk.n_public();
     const G1 pa = msm_g1(zk.points_a(), w.data(), nv, pool);
+    ThreadPool::check_cancelled();
     const G1 pb1 = msm_g1(zk.points_b1(), w.data(), nv, pool);
+    ThreadPool::check_cancelled();
     const G2 pb = msm_g2(zk.points_b2(), w.data(), nv, pool);
+    ThreadPool::check_cancelled();
     const G1 pc = msm_g1(zk.points_c(), w.data() + np + 1, nv - np - 1, pool);
+    ThreadPool::check_cancelled();
     const G1 ph = msm_g1(zk.points_h(), h.data(), n, pool);
     const auto t_msm = Clock::now();
 

@@ -1,6 +1,7 @@
 // Groth16 proving over BN254 with snarkjs proving keys: the same mathematics as snarkjs
 // (QAP evaluations from the zkey's coefficients, H on the odd points of the 2n domain).
 #pragma once
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct ProveOptions {
     // Verify the proof before returning it; a witness that does not satisfy the circuit then
     // gives an Error instead of a proof that would not verify.
     bool verify = true;
+    // When set, the prover checks *cancel between phases and between the tasks of its parallel
+    // loops (MSM windows, NTT stages; see ThreadPool::CancelScope) and throws Cancelled once it
+    // is true: a 2^16 proof stops within tens of milliseconds.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // witness: n_vars canonical values (witness[0] must be 1). Throws Error on a length mismatch,

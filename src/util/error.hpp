@@ -22,4 +22,10 @@ public:
     using Error::Error;
 };
 
+// The caller asked for the work to stop (ProveOptions::cancel, ThreadPool::CancelScope).
+class Cancelled : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace peregrine

@@ -4,10 +4,24 @@
 #include <atomic>
 #include <exception>
 
+#include "util/error.hpp"
+
 namespace peregrine {
+
+namespace {
+thread_local const std::atomic<bool>* tl_cancel = nullptr;
+}  // namespace
+
+ThreadPool::CancelScope::CancelScope(const std::atomic<bool>* flag) : prev_(tl_cancel) { tl_cancel = flag; }
+ThreadPool::CancelScope::~CancelScope() { tl_cancel = prev_; }
+
+void ThreadPool::check_cancelled() {
+    if (tl_cancel && tl_cancel->load(std::memory_order_relaxed)) throw Cancelled("cancelled");
+}
 
 struct ThreadPool::Batch {
     std::size_t tasks;
+    const std::atomic<bool>* cancel = nullptr;  // the submitting thread's CancelScope flag
     const std::function<void(std::size_t)>* fn;
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
@@ -36,6 +50,7 @@ void ThreadPool::drain(Batch& b) {
         std::size_t i = b.next.fetch_add(1);
         if (i >= b.tasks) return;
         try {
+            if (b.cancel && b.cancel->load(std::memory_order_relaxed)) throw Cancelled("cancelled");
             (*b.fn)(i);
         } catch (...) {
             std::lock_guard<std::mutex> lk(b.mu);
@@ -74,6 +89,7 @@ void ThreadPool::run(std::size_t tasks, const std::function<void(std::size_t)>& 
     Batch b;
     b.tasks = tasks;
     b.fn = &fn;
+    b.cancel = tl_cancel;
     if (!workers_.empty() && tasks > 1) {
         {
             std::lock_guard<std::mutex> lk(mu_);

@@ -1,0 +1,23 @@
+# Tests of `peregrine serve` (src/server). Included from tests/CMakeLists.txt.
+set(PEREGRINE_SERVER_TESTS ${CMAKE_CURRENT_LIST_DIR})
+
+# Cancellation inside the prover (what DELETE /v1/proofs/<id> relies on).
+peregrine_test(serve_cancel_test ${PEREGRINE_SERVER_TESTS}/cancel_test.cpp)
+
+# The service end to end: real servers on loopback, 16 concurrent clients, cancellation, limits,
+# the rapidsnark-compatible routes, SIGTERM, RSS over 200 jobs; proofs judged by peregrine verify
+# and snarkjs. Not run under qemu (aarch64 preset): emulated proving makes it far too slow.
+if(NOT CMAKE_CROSSCOMPILING)
+  add_test(NAME serve.e2e
+    COMMAND python3 ${PEREGRINE_SERVER_TESTS}/serve_test.py $<TARGET_FILE:peregrine_cli> ${CMAKE_BINARY_DIR}/serve-test)
+  set_tests_properties(serve.e2e PROPERTIES TIMEOUT 900)
+  if(PEREGRINE_SANITIZE)
+    # Instrumented circuit code compiles slowly at -O2; ASan's quarantine holds freed memory (RSS).
+    set_tests_properties(serve.e2e PROPERTIES ENVIRONMENT
+      "WITNESS_OPT=0;SERVE_TEST_RSS_MB=48;ASAN_OPTIONS=quarantine_size_mb=16:detect_leaks=1")
+  endif()
+endif()
+if(CMAKE_CROSSCOMPILING)
+  # Under the emulator the 2^12 fixture is enough (a 2^16 proof takes minutes there).
+  target_compile_definitions(serve_cancel_test PRIVATE PEREGRINE_CANCEL_TEST_SMALL)
+endif()
