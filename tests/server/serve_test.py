@@ -472,7 +472,11 @@ def test_sigterm(cdir):
     running = [jid for jid in ids if srv.json("GET", "/v1/proofs/" + jid)[2]["status"] == "running"]
     t = time.time()
     srv.proc.send_signal(signal.SIGTERM)
-    # while draining: new jobs are refused with 503 (if it has not exited yet)
+    # while draining (once the signal has been taken): new jobs are refused with 503, unless the
+    # server has already exited
+    end = time.time() + 10
+    while not srv.events("shutdown") and time.time() < end:
+        time.sleep(0.001)
     try:
         st, _, _ = srv.json("POST", "/v1/circuits/multiplier/proofs", {"a": "2", "b": "3"}, timeout=10)
         check(st == 503, "SIGTERM: a new job while draining gets 503 (%s)" % st)
