@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, end to end, on the bundled example circuit (examples/preimage):
-# compile (circom) -> trusted setup (snarkjs, cached) -> witness -> prove (peregrine) -> verify,
-# printing the time of each step, with snarkjs's prover timed alongside for comparison.
+# compile (peregrine circuit build: circom + a native witness generator) -> trusted setup (snarkjs,
+# cached) -> witness (native, checked against snarkjs's) -> prove (peregrine) -> verify (peregrine
+# and snarkjs) -> witness + proof in one process (fullprove), printing the time of each step, with
+# snarkjs's witness calculator and prover timed alongside for comparison.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -28,10 +30,9 @@ snarkjs=$bin/snarkjs
 bash scripts/build.sh release > "$work/build.log" 2>&1 || { tail -30 "$work/build.log"; exit 1; }
 peregrine=$root/build/release/peregrine
 
-echo "== compile $ex/circuit.circom"
-# circom2 runs under WASI and sees only paths relative to its working directory.
-timed "compile (circom2)" "$bin/circom2" "$ex/circuit.circom" --r1cs --wasm -l tools/node/node_modules \
-    -o "$(realpath --relative-to="$root" "$work")" > "$work/circom.log"
+echo "== compile $ex/circuit.circom (circom, then the native witness generator at -O1)"
+timed "compile (peregrine circuit build)" "$peregrine" circuit build "$ex/circuit.circom" -l tools/node/node_modules \
+    -o "$work" -O1 --circom "$bin/circom2"
 "$peregrine" info "$work/circuit.r1cs" | sed -n '3,$p' | grep -E "nConstraints|nWires"
 
 ptau=$cache/ptau/pot11_bn128_demo_final.ptau
@@ -57,9 +58,17 @@ if [ ! -s "$work/circuit.zkey" ] || [ "$(cat "$work/zkey.id" 2>/dev/null)" != "$
 fi
 
 echo "== witness, prove, verify"
-timed "witness (snarkjs wtns calculate)" "$snarkjs" wtns calculate "$work/circuit_js/circuit.wasm" "$ex/input.json" "$work/witness.wtns"
+timed "witness (peregrine witness)" "$peregrine" witness "$work" "$ex/input.json" "$work/witness.wtns"
+timed "witness (snarkjs, for comparison)" "$snarkjs" wtns calculate "$work/circuit_js/circuit.wasm" "$ex/input.json" "$work/witness.snarkjs.wtns"
+cmp -s "$work/witness.wtns" "$work/witness.snarkjs.wtns" || { echo "the witness differs from snarkjs's"; exit 1; }
+echo "witness identical to snarkjs's"
 timed "prove (peregrine)" "$peregrine" prove "$work/circuit.zkey" "$work/witness.wtns" "$work/proof.json" "$work/public.json" --verbose
+timed "verify (peregrine verify)" "$peregrine" verify "$work/verification_key.json" "$work/public.json" "$work/proof.json"
 timed "verify (snarkjs groth16 verify)" "$snarkjs" groth16 verify "$work/verification_key.json" "$work/public.json" "$work/proof.json"
+timed "witness + prove (peregrine fullprove)" "$peregrine" fullprove "$work" "$work/circuit.zkey" "$ex/input.json" \
+    "$work/proof.full.json" "$work/public.full.json"
+"$snarkjs" groth16 verify "$work/verification_key.json" "$work/public.full.json" "$work/proof.full.json" | grep -q "OK!" ||
+    { echo "snarkjs rejected the fullprove proof"; exit 1; }
 timed "prove (snarkjs, for comparison)" "$snarkjs" groth16 prove "$work/circuit.zkey" "$work/witness.wtns" "$work/proof.snarkjs.json" "$work/public.snarkjs.json"
 cmp -s "$work/public.json" "$work/public.snarkjs.json" || { echo "public.json differs from snarkjs's"; exit 1; }
 

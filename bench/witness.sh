@@ -3,14 +3,19 @@
 #   Peregrine's <name>-witness  vs  circom's own C++ runtime with fr.asm (x86-64 only; needs nasm
 #   and libgmp-dev)  vs  circom --no_asm  vs  snarkjs wtns calculate.
 # Each command runs end to end (process start, input, witness, .wtns write); median wall time of
-# RUNS runs (default 7), interleaved. Also prints Peregrine's in-process time (witness_lib_test).
+# RUNS runs (default 7), interleaved; also `peregrine witness` (in process, loading the library)
+# and the library's own in-process time (witness_lib_test).
 #
-# usage: bench.sh <build_tool> <lib_test> <runtime_dir> <work_dir>
+# usage: bench/witness.sh [build_dir (default build/release)] [work_dir (default ~/.cache/peregrine/bench/witness)]
 set -euo pipefail
-tool=$1 libtest=$2 runtime=$3 work=$4
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+here=$root/tests/witness
+build=$(cd "${1:-$root/build/release}" && pwd)
+work=${2:-$HOME/.cache/peregrine/bench/witness}
+tool=("$build/peregrine" circuit build)
+libtest=$build/tests/witness_lib_test
+runtime=$build/witness-runtime
 runs=${RUNS:-7}
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
 bin=$(bash "$root/scripts/npm-tools.sh")
 snarkjs="$bin/snarkjs"
 circom="$bin/circom2"
@@ -22,9 +27,10 @@ input="$work/input.json"
 printf '{"x": "123", "y": "456"}\n' >"$input"
 
 echo "== building (Peregrine, -O2)"
-"$tool" "$here/circuits/$name.circom" -l "$node_modules" -o "$work/pg" --runtime "$runtime" --circom "$circom" >/dev/null 2>"$work/pg.log" ||
+"${tool[@]}" "$here/circuits/$name.circom" -l "$node_modules" -o "$work/pg" --runtime "$runtime" --circom "$circom" >/dev/null 2>"$work/pg.log" ||
   { cat "$work/pg.log" >&2; exit 1; }
-cmds=("peregrine|$work/pg/$name-witness $input $work/out-pg.wtns")
+cmds=("peregrine|$work/pg/$name-witness $input $work/out-pg.wtns"
+      "peregrine-witness|$build/peregrine witness $work/pg $input $work/out-pgw.wtns")
 
 have_circom_native=0
 if [ "$(uname -m)" = x86_64 ] && command -v nasm >/dev/null &&
