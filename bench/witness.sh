@@ -74,6 +74,6 @@ pg=$(echo "${times[peregrine]}" | median)
 for c in "${cmds[@]}"; do
   k=${c%%|*}
   m=$(echo "${times[$k]}" | median)
-  printf '%-14s %8.1f ms   %5.2fx Peregrine\n' "$k" "$(echo "$m / 1000" | bc -l)" "$(echo "$m / $pg" | bc -l)"
+  printf '%-18s %8.1f ms   %5.2fx Peregrine\n' "$k" "$(echo "$m / 1000" | bc -l)" "$(echo "$m / $pg" | bc -l)"
 done
 "$libtest" "$work/pg" "$input" "$work/out-snarkjs.wtns" 1 1 | grep "one witness" | sed 's/^/peregrine in process: /'
