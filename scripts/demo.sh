@@ -19,7 +19,7 @@ timed() {  # label, command...
     local t0; t0=$(date +%s.%N)
     "$@"
     local ms; ms=$(echo "($(date +%s.%N) - $t0) * 1000" | bc)
-    steps+=("$(printf '%-34s %9.0f ms' "$label" "$ms")")
+    steps+=("$(printf '%-40s %9.0f ms' "$label" "$ms")")
 }
 
 echo "== setup"
