@@ -214,7 +214,7 @@ def snarkjs_verify_all(items):
     with open(lst, "w") as f:
         json.dump(entries, f)
     module = os.path.join(os.path.dirname(BIN), "snarkjs")
-    r = subprocess.run(["node", os.path.join(HERE, "snarkjs_verify_all.js"), module, lst], capture_output=True, text=True)
+    r = subprocess.run(["node", os.path.join(ROOT, "tests", "e2e", "snarkjs_verify_batch.js"), module, lst], capture_output=True, text=True)
     return r.returncode == 0, (r.stdout + r.stderr).strip().splitlines()[-1:]
 
 
