@@ -96,7 +96,9 @@ int main(int argc, char **argv) {
     CHECK(rc == PROVER_OK, "rc %d (%s)", rc, err);
     CHECK(ps == strlen(proof) && us == strlen(pub), "written sizes %llu %llu", ps, us);
     CHECK(us + 1 == need_u, "public size %llu vs required %llu", us, need_u);
-    CHECK(ps + 1 <= need_p + 4 && ps + 1 >= need_p - 4, "proof size %llu vs required %llu", ps, need_p);
+    /* Another proof (other r, s): its 8 decimal coordinates may differ in length (a random value
+       below p ~ 2.2e76 has 77 digits with probability ~0.54, 76 ~0.41, 75 ~0.04, ...): a few digits each. */
+    CHECK(ps + 1 <= need_p + 32 && ps + 1 + 32 >= need_p, "proof size %llu vs required %llu", ps, need_p);
     CHECK(groth16_verify(proof, pub, vk, err, sizeof err) == VERIFIER_VALID_PROOF, "verify: %s", err);
     {   /* write them out for snarkjs (run.sh checks) */
         char p[4096];
