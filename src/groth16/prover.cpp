@@ -1,7 +1,10 @@
 #include "groth16/prover.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <mutex>
 
 #include "groth16/verifier.hpp"
 #include "msm/msm.hpp"
@@ -66,44 +69,81 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     if (w[0] != Limbs{1, 0, 0, 0}) throw Error("invalid witness: signal 0 must be 1");
 
     const std::size_t n = zk.domain_size();
-    phase("qap");
-    std::vector<Fr> a(n), b(n), c(n);
-    evaluate_ab(zk, w, a, b);
-    pool.parallel_for(n, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i < hi; ++i) c[i] = a[i] * b[i];
-    });
-    const auto t_qap = Clock::now();
-
-    phase("ntt");
-    // Move A, B, C from the evaluations on the n-th roots to the odd 2n-th roots (the coset
-    // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
-    const Domain dom(zk.log_domain_size());
-    const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
-    for (std::vector<Fr>* v : {&a, &b, &c}) {
-        dom.ifft(v->data(), pool);
-        Domain::scale_by_powers(v->data(), n, shift, pool);
-        dom.fft(v->data(), pool);
-    }
-    std::vector<Limbs> h(n);
-    pool.parallel_for(n, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i < hi; ++i) h[i] = (a[i] * b[i] - c[i]).to_canonical();
-    });
-    a = {};
-    b = {};
-    c = {};
-    const auto t_ntt = Clock::now();
-
-    phase("msm");
     const std::size_t nv = zk.n_vars(), np = zk.n_public();
-    const G1 pa = msm_g1(zk.points_a(), w.data(), nv, pool);
-    ThreadPool::check_cancelled();
-    const G1 pb1 = msm_g1(zk.points_b1(), w.data(), nv, pool);
-    ThreadPool::check_cancelled();
-    const G2 pb = msm_g2(zk.points_b2(), w.data(), nv, pool);
-    ThreadPool::check_cancelled();
-    const G1 pc = msm_g1(zk.points_c(), w.data() + np + 1, nv - np - 1, pool);
-    ThreadPool::check_cancelled();
-    const G1 ph = msm_g1(zk.points_h(), h.data(), n, pool);
+
+    // Everything runs as one batch of tasks on the pool, so that no core waits at a phase
+    // boundary. Task 0 is the polynomial part (QAP evaluation, the three NTT round trips, H),
+    // run on one thread; the other threads meanwhile work through the windows of the four MSMs
+    // whose scalars are the witness (largest, G2, first). The H MSM's windows come last; they
+    // wait for task 0, which by then has long finished (it is picked up first).
+    phase("qap+ntt+msm");
+    MsmJob<G2> job_b2(zk.points_b2(), nv);
+    MsmJob<G1> job_a(zk.points_a(), nv), job_b1(zk.points_b1(), nv), job_c(zk.points_c(), nv - np - 1);
+    MsmJob<G1> job_h(zk.points_h(), n);
+    pool.parallel_for(nv, [&](std::size_t lo, std::size_t hi) {
+        job_a.recode(w.data(), lo, hi);
+        job_b1.recode(w.data(), lo, hi);
+        job_b2.recode(w.data(), lo, hi);
+        job_c.recode(w.data() + np + 1, std::min(lo, nv - np - 1), std::min(hi, nv - np - 1));
+    });
+
+    double t_qap_ms = 0, t_ntt_ms = 0;
+    auto polynomial_part = [&] {
+        const auto tp = Clock::now();
+        ThreadPool serial(1);
+        std::vector<Fr> a(n), b(n), c(n);
+        evaluate_ab(zk, w, a, b);
+        for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
+        const auto tq = Clock::now();
+        // Move A, B, C from the evaluations on the n-th roots to the odd 2n-th roots (the coset
+        // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
+        const Domain dom(zk.log_domain_size());
+        const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
+        for (std::vector<Fr>* v : {&a, &b, &c}) {
+            ThreadPool::check_cancelled();  // effective when this runs on the calling thread
+            dom.ifft(v->data(), serial);
+            Domain::scale_by_powers(v->data(), n, shift, serial);
+            dom.fft(v->data(), serial);
+        }
+        std::vector<Limbs> h(n);
+        for (std::size_t i = 0; i < n; ++i) h[i] = (a[i] * b[i] - c[i]).to_canonical();
+        job_h.recode(h.data());
+        t_qap_ms = std::chrono::duration<double, std::milli>(tq - tp).count();
+        t_ntt_ms = ms_since(tq);
+    };
+
+    const std::size_t n_b2 = job_b2.tasks(), n_a = job_a.tasks(), n_b1 = job_b1.tasks(), n_c = job_c.tasks();
+    const std::size_t total = 1 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
+    // Run once, by task 0 or, should the pool skip task 0 (cancellation), by the first H task;
+    // the others wait. A failure is kept and rethrown to every caller (the pool reports it).
+    std::once_flag poly_once;
+    std::exception_ptr poly_error;
+    auto ensure_polynomial_part = [&] {
+        std::call_once(poly_once, [&] {
+            try {
+                polynomial_part();
+            } catch (...) {
+                poly_error = std::current_exception();
+            }
+        });
+        if (poly_error) std::rethrow_exception(poly_error);
+    };
+    pool.run(total, [&](std::size_t t) {
+        if (t == 0) return ensure_polynomial_part();
+        --t;
+        if (t < n_b2) return job_b2.run_task(t);
+        t -= n_b2;
+        if (t < n_a) return job_a.run_task(t);
+        t -= n_a;
+        if (t < n_b1) return job_b1.run_task(t);
+        t -= n_b1;
+        if (t < n_c) return job_c.run_task(t);
+        t -= n_c;
+        ensure_polynomial_part();
+        job_h.run_task(t);
+    });
+    const G1 pa = job_a.result(), pb1 = job_b1.result(), pc = job_c.result(), ph = job_h.result();
+    const G2 pb = job_b2.result();
     const auto t_msm = Clock::now();
 
     phase("finish");
@@ -127,9 +167,10 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     }
     if (opts.timings) {
         opts.timings->verify_ms = ms_since(t_fin);
-        opts.timings->qap_ms = std::chrono::duration<double, std::milli>(t_qap - t0).count();
-        opts.timings->ntt_ms = std::chrono::duration<double, std::milli>(t_ntt - t_qap).count();
-        opts.timings->msm_ms = std::chrono::duration<double, std::milli>(t_msm - t_ntt).count();
+        // QAP and NTT run inside the MSM phase, on one thread, concurrently with MSM windows.
+        opts.timings->qap_ms = t_qap_ms;
+        opts.timings->ntt_ms = t_ntt_ms;
+        opts.timings->msm_ms = std::chrono::duration<double, std::milli>(t_msm - t0).count();
         opts.timings->total_ms = ms_since(t0);
     }
     return proof;

@@ -18,7 +18,7 @@ constexpr unsigned kMaxWindow = 15;  // signed digits must fit in int16_t
 unsigned windows_for(unsigned c) { return (kScalarBits + c) / c; }  // room for the final carry
 
 // Signed base-2^c digits of k, each in [-2^(c-1), 2^(c-1)].
-void recode(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out) {
+void recode_scalar(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out) {
     const std::int32_t half = 1 << (c - 1), full = 1 << c;
     std::int32_t carry = 0;
     for (unsigned w = 0; w < nwin; ++w) {
@@ -221,59 +221,45 @@ MsmPlan plan_for(std::size_t n) {
 }
 
 template <class J, class Buckets>
-J msm_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, ThreadPool& pool);
+J accumulate_window(const std::uint8_t* bases, const std::int16_t* digits, unsigned nwin, unsigned w,
+                    std::size_t b, std::size_t e, std::size_t nbuckets) {
+    using Aff = typename J::Aff;
+    Buckets buckets(nbuckets);
+    for (std::size_t i = b; i < e; ++i) {
+        const std::int32_t d = digits[i * nwin + w];
+        if (d == 0) continue;
+        const Aff p = load<J>(bases + i * sizeof(Aff));
+        if (p.is_infinity()) continue;
+        if (d > 0) {
+            buckets.add((std::uint32_t)(d - 1), p);
+        } else {
+            buckets.add((std::uint32_t)(-d - 1), p.neg());
+        }
+    }
+    return buckets.finish();
+}
+
+// Splits the points into chunks only when there are fewer windows than work slots.
+template <class J>
+std::size_t default_chunks(std::size_t n, unsigned c, const ThreadPool& pool) {
+    const unsigned nwin = windows_for(c);
+    const std::size_t slots = 2 * std::size_t(pool.size());
+    std::size_t chunks = std::max<std::size_t>(1, (slots + nwin - 1) / nwin);
+    return std::min<std::size_t>(chunks, std::max<std::size_t>(1, n / 1024));
+}
+
+template <class J>
+J run_job(MsmJob<J>& job, const Limbs* scalars, std::size_t n, ThreadPool& pool) {
+    pool.parallel_for(n, [&](std::size_t b, std::size_t e) { job.recode(scalars, b, e); });
+    pool.run(job.tasks(), [&](std::size_t t) { job.run_task(t); });
+    return job.result();
+}
 
 template <class J>
 J msm(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, ThreadPool& pool) {
     if (n == 0) return J::infinity();
-    const MsmPlan plan = plan_for(n);
-    if (plan.affine) return msm_with<J, AffineBuckets<J>>(bases, scalars, n, plan.c, pool);
-    return msm_with<J, JacobianBuckets<J>>(bases, scalars, n, plan.c, pool);
-}
-
-template <class J, class Buckets>
-J msm_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, ThreadPool& pool) {
-    using Aff = typename J::Aff;
-    const unsigned nwin = windows_for(c);
-    const std::size_t nbuckets = std::size_t(1) << (c - 1);
-
-    std::vector<std::int16_t> digits(n * nwin);
-    pool.parallel_for(n, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) recode(scalars[i], c, nwin, &digits[i * nwin]);
-    });
-
-    // Split the points into chunks only when there are fewer windows than work slots.
-    const std::size_t slots = 2 * std::size_t(pool.size());
-    std::size_t chunks = std::max<std::size_t>(1, (slots + nwin - 1) / nwin);
-    chunks = std::min<std::size_t>(chunks, std::max<std::size_t>(1, n / 1024));
-    const std::size_t step = (n + chunks - 1) / chunks;
-    std::vector<J> partial(nwin * chunks, J::infinity());
-
-    pool.run(nwin * chunks, [&](std::size_t task) {
-        const unsigned w = (unsigned)(task % nwin);
-        const std::size_t ch = task / nwin;
-        const std::size_t b = ch * step, e = std::min(n, b + step);
-        Buckets buckets(nbuckets);
-        for (std::size_t i = b; i < e; ++i) {
-            const std::int32_t d = digits[i * nwin + w];
-            if (d == 0) continue;
-            const Aff p = load<J>(bases + i * sizeof(Aff));
-            if (p.is_infinity()) continue;
-            if (d > 0) {
-                buckets.add((std::uint32_t)(d - 1), p);
-            } else {
-                buckets.add((std::uint32_t)(-d - 1), p.neg());
-            }
-        }
-        partial[task] = buckets.finish();
-    });
-
-    J acc = J::infinity();
-    for (unsigned w = nwin; w-- > 0;) {
-        for (unsigned s = 0; s < c; ++s) acc = acc.dbl();
-        for (std::size_t ch = 0; ch < chunks; ++ch) acc = acc.add(partial[ch * nwin + w]);
-    }
-    return acc;
+    MsmJob<J> job(bases, n, default_chunks<J>(n, plan_for(n).c, pool));
+    return run_job(job, scalars, n, pool);
 }
 
 }  // namespace
@@ -281,11 +267,54 @@ J msm_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsig
 unsigned msm_window_bits(std::size_t n) { return plan_for(n).c; }
 
 template <class J>
+MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks)
+    : MsmJob(bases, n, chunks, plan_for(n).c, plan_for(n).affine) {}
+
+template <class J>
+MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, unsigned c, bool affine)
+    : bases_(bases), n_(n), c_(c), nwin_(windows_for(c)), affine_(affine) {
+    if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..15");
+    chunks_ = std::clamp<std::size_t>(chunks, 1, std::max<std::size_t>(1, n));
+    step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
+    digits_.resize(n * nwin_);
+    partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_, J::infinity());
+}
+
+template <class J>
+void MsmJob<J>::recode(const Limbs* scalars, std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) recode_scalar(scalars[i], c_, nwin_, &digits_[i * nwin_]);
+}
+
+template <class J>
+void MsmJob<J>::run_task(std::size_t t) {
+    const unsigned w = (unsigned)(t % nwin_);
+    const std::size_t ch = t / nwin_;
+    const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
+    const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
+    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, digits_.data(), nwin_, w, b, e, nbuckets)
+                          : accumulate_window<J, JacobianBuckets<J>>(bases_, digits_.data(), nwin_, w, b, e, nbuckets);
+}
+
+template <class J>
+J MsmJob<J>::result() const {
+    J acc = J::infinity();
+    if (n_ == 0) return acc;
+    for (unsigned w = nwin_; w-- > 0;) {
+        for (unsigned s = 0; s < c_; ++s) acc = acc.dbl();
+        for (std::size_t ch = 0; ch < chunks_; ++ch) acc = acc.add(partial_[ch * nwin_ + w]);
+    }
+    return acc;
+}
+
+template class MsmJob<G1>;
+template class MsmJob<G2>;
+
+template <class J>
 J msm_forced(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine, ThreadPool& pool) {
     if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..15");
     if (n == 0) return J::infinity();
-    if (affine) return msm_with<J, AffineBuckets<J>>(bases, scalars, n, c, pool);
-    return msm_with<J, JacobianBuckets<J>>(bases, scalars, n, c, pool);
+    MsmJob<J> job(bases, n, default_chunks<J>(n, c, pool), c, affine);
+    return run_job(job, scalars, n, pool);
 }
 
 G1 msm_g1_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine,

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "curve/bn254.hpp"
 #include "util/thread_pool.hpp"
@@ -24,5 +25,37 @@ G1 msm_g1_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, u
                ThreadPool& pool);
 G2 msm_g2_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine,
                ThreadPool& pool);
+
+// One MSM split into independent tasks (one per window and chunk of points), so that a caller can
+// run several MSMs, and other work, as a single batch on its pool with no idle time between them.
+// Usage: construct, recode() the scalars, call run_task(t) once for every t < tasks() (from any
+// threads, concurrently), then result(). The bases and scalars must outlive the job; run_task
+// needs only the recoded digits, so the scalar array may be released after recode().
+template <class J>
+class MsmJob {
+public:
+    // chunks: how many ranges the points are split into (1 = one task per window).
+    MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks = 1);
+    // Same, with the window width and bucket kind forced (tests and benchmarks).
+    MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, unsigned c, bool affine);
+
+    // Signed-window recoding of scalars[lo, hi) (n scalars in all). Ranges may run in parallel.
+    void recode(const Limbs* scalars, std::size_t lo, std::size_t hi);
+    void recode(const Limbs* scalars) { recode(scalars, 0, n_); }
+    std::size_t tasks() const { return n_ == 0 ? 0 : std::size_t(nwin_) * chunks_; }
+    void run_task(std::size_t t);
+    J result() const;
+
+private:
+    const std::uint8_t* bases_;
+    std::size_t n_, chunks_, step_;
+    unsigned c_, nwin_;
+    bool affine_;
+    std::vector<std::int16_t> digits_;
+    std::vector<J> partial_;
+};
+
+extern template class MsmJob<G1>;
+extern template class MsmJob<G2>;
 
 }  // namespace peregrine

@@ -95,6 +95,27 @@ TEST(Msm, EveryStrategyAndWindowAgrees) {
     EXPECT_THROW(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), 16, true, pool), std::invalid_argument);
 }
 
+// MsmJob: tasks run in any order, from several threads, with points split into chunks.
+template <class J>
+MsmFn<J> job_fn(std::size_t chunks, bool reverse) {
+    return [=](const std::uint8_t* b, const Limbs* k, std::size_t n, ThreadPool& p) {
+        MsmJob<J> job(b, n, chunks);
+        p.parallel_for(n, [&](std::size_t lo, std::size_t hi) { job.recode(k, lo, hi); });
+        const std::size_t t = job.tasks();
+        p.run(t, [&](std::size_t i) { job.run_task(reverse ? t - 1 - i : i); });
+        return job.result();
+    };
+}
+
+TEST(Msm, JobTasksInAnyOrderAndChunks) {
+    for (std::size_t chunks : {1, 3, 7}) {
+        check_msm<G1>(900, 2, 300 + chunks, job_fn<G1>(chunks, chunks == 3), g1_generator());
+        check_msm<G2>(250, 2, 400 + chunks, job_fn<G2>(chunks, chunks != 3), g2_generator());
+    }
+    check_msm<G1>(0, 2, 1, job_fn<G1>(2, false), g1_generator());
+    check_msm<G1>(2, 2, 2, job_fn<G1>(5, false), g1_generator());
+}
+
 TEST(Msm, WindowGrowsWithSize) {
     EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
     EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
