@@ -26,6 +26,15 @@ G1 msm_g1_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, u
 G2 msm_g2_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine,
                ThreadPool& pool);
 
+// GLV decomposition used by the MSM: k = (-1)^neg1 k1 + (-1)^neg2 k2 * glv_lambda() mod r, with
+// k1, k2 < 2^127, for any k < r. Exposed for tests.
+struct GlvSplit {
+    Limbs k1, k2;
+    bool neg1, neg2;
+};
+GlvSplit glv_split(const Limbs& k);
+const Limbs& glv_lambda();
+
 // One MSM split into independent tasks (one per window and chunk of points), so that a caller can
 // run several MSMs, and other work, as a single batch on its pool with no idle time between them.
 // Usage: construct, recode() the scalars, call run_task(t) once for every t < tasks() (from any
@@ -51,7 +60,8 @@ private:
     std::size_t n_, chunks_, step_;
     unsigned c_, nwin_;
     bool affine_;
-    std::vector<std::int16_t> digits_;
+    std::vector<std::int16_t> digits_;  // two rows (k1, k2) of nwin digits per point
+    std::vector<typename J::Aff> endo_;  // phi(P_i)
     std::vector<J> partial_;
 };
 

@@ -116,6 +116,39 @@ TEST(Msm, JobTasksInAnyOrderAndChunks) {
     check_msm<G1>(2, 2, 2, job_fn<G1>(5, false), g1_generator());
 }
 
+TEST(Msm, GlvSplitRecombines) {
+    std::mt19937_64 rng(7);
+    const mpz_class r = to_mpz(FrParams::MOD), lambda = to_mpz(glv_lambda());
+    const mpz_class bound = mpz_class(1) << 127;
+    std::vector<Limbs> ks = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(r - 1), from_mpz(r - 2), from_mpz(r / 2),
+                             from_mpz(r / 2 + 1), glv_lambda(), from_mpz(r - lambda), from_mpz(lambda + 1),
+                             Limbs{~0ull, ~0ull, 0, 0}, Limbs{0, 0, 0, 1ull << 61}};
+    for (int i = 0; i < 20000; ++i) ks.push_back(random_below(rng, FrParams::MOD));
+    for (const Limbs& k : ks) {
+        const GlvSplit s = glv_split(k);
+        const mpz_class k1 = s.neg1 ? mpz_class(-to_mpz(s.k1)) : to_mpz(s.k1);
+        const mpz_class k2 = s.neg2 ? mpz_class(-to_mpz(s.k2)) : to_mpz(s.k2);
+        EXPECT_LT(to_mpz(s.k1), bound);
+        EXPECT_LT(to_mpz(s.k2), bound);
+        mpz_class d = k1 + k2 * lambda - to_mpz(k);
+        mpz_class m = d % r;
+        ASSERT_EQ(m, 0) << to_mpz(k).get_str(16);
+    }
+}
+
+// phi(x, y) = (beta x, y) is lambda on both groups, with the cube roots of unity the MSM uses:
+// beta on G1, beta^2 on G2.
+TEST(Msm, GlvEndomorphismIsLambda) {
+    const Fq beta = *Fq::from_decimal("2203960485148121921418603742825762020974279258880205651966");
+    EXPECT_EQ(beta * beta * beta, Fq::one());
+    const G1 p1 = G1::from_affine(g1_generator()).mul(Limbs{12345, 0, 0, 0});
+    const G1Affine a1 = p1.to_affine();
+    EXPECT_EQ(p1.mul(glv_lambda()), G1::from_affine(G1Affine{a1.x * beta, a1.y}));
+    const G2 p2 = G2::from_affine(g2_generator()).mul(Limbs{6789, 0, 0, 0});
+    const G2Affine a2 = p2.to_affine();
+    EXPECT_EQ(p2.mul(glv_lambda()), G2::from_affine(G2Affine{a2.x.scale(beta * beta), a2.y}));
+}
+
 TEST(Msm, WindowGrowsWithSize) {
     EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
     EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
