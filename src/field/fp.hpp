@@ -115,9 +115,9 @@ public:
         return r;
     }
     [[gnu::always_inline]] Fp operator-() const { return Fp() - *this; }
-    Fp& operator+=(const Fp& b) { return *this = *this + b; }
-    Fp& operator-=(const Fp& b) { return *this = *this - b; }
-    Fp& operator*=(const Fp& b) { return *this = *this * b; }
+    [[gnu::always_inline]] Fp& operator+=(const Fp& b) { return *this = *this + b; }
+    [[gnu::always_inline]] Fp& operator-=(const Fp& b) { return *this = *this - b; }
+    [[gnu::always_inline]] Fp& operator*=(const Fp& b) { return *this = *this * b; }
     [[gnu::always_inline]] Fp dbl() const { return *this + *this; }
     [[gnu::always_inline]] Fp square() const { return *this * *this; }
 

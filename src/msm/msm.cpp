@@ -133,13 +133,23 @@ public:
     using F = typename J::Field;
     using Aff = typename J::Aff;
 
+    // The storage lives in a per-thread workspace reused by every window a thread processes:
+    // allocating (and zeroing, and page-faulting in) a few hundred KiB per window task cost
+    // several percent of the MSM.
     explicit AffineBuckets(std::size_t nbuckets)
-        : b_(nbuckets), full_(nbuckets, 0), busy_(nbuckets, 0),
-          batch_(std::clamp<std::size_t>(nbuckets / 4, 16, 1024)) {
+        : ws_(workspace()), nb_(nbuckets), batch_(std::clamp<std::size_t>(nbuckets / 4, 16, 1024)),
+          b_(ws_.b), full_(ws_.full), busy_(ws_.busy), idx_(ws_.idx), pts_(ws_.pts), den_(ws_.den), pre_(ws_.pre),
+          waiting_(ws_.waiting), retry_(ws_.retry), jac_(ws_.jac) {
+        if (b_.size() < nb_) b_.resize(nb_);
+        full_.assign(nb_, 0);
+        busy_.assign(nb_, 0);
+        idx_.clear();
+        pts_.clear();
+        waiting_.clear();
         idx_.reserve(batch_);
         pts_.reserve(batch_);
-        den_.resize(batch_);
-        pre_.resize(batch_);
+        if (den_.size() < batch_) den_.resize(batch_);
+        if (pre_.size() < batch_) pre_.resize(batch_);
     }
 
     void add(std::uint32_t i, const Aff& p) {
@@ -162,15 +172,29 @@ public:
     J finish() {
         while (!idx_.empty() || !waiting_.empty()) flush();
         J running = J::infinity(), sum = J::infinity();
-        for (std::size_t k = b_.size(); k-- > 0;) {
+        for (std::size_t k = nb_; k-- > 0;) {
             if (full_[k]) running = running.add(b_[k]);
-            if (!jac_.empty()) running = running.add(jac_[k]);
+            if (jac_used_) running = running.add(jac_[k]);
             sum = sum.add(running);
         }
         return sum;
     }
 
 private:
+    struct Workspace {
+        std::vector<Aff> b;
+        std::vector<std::uint8_t> full, busy;
+        std::vector<std::uint32_t> idx;
+        std::vector<Aff> pts;
+        std::vector<F> den, pre;
+        std::vector<std::pair<std::uint32_t, Aff>> waiting, retry;
+        std::vector<J> jac;
+    };
+    static Workspace& workspace() {
+        static thread_local Workspace ws;
+        return ws;
+    }
+
     void enqueue(std::uint32_t i, const Aff& p) {
         busy_[i] = 1;
         idx_.push_back(i);
@@ -178,7 +202,11 @@ private:
     }
 
     void add_jacobian(std::uint32_t i, const Aff& p) {
-        if (jac_.empty()) jac_.assign(b_.size(), J::infinity());
+        if (!jac_used_) {
+            if (jac_.size() < nb_) jac_.resize(nb_);
+            std::fill(jac_.begin(), jac_.begin() + (std::ptrdiff_t)nb_, J::infinity());
+            jac_used_ = true;
+        }
         jac_[i] = jac_[i].add(p);
     }
 
@@ -186,9 +214,9 @@ private:
     // bucket is taken a second time goes to the Jacobian overflow bucket, so this always ends.
     void flush() {
         apply_batch();
-        std::vector<std::pair<std::uint32_t, Aff>> retry;
-        retry.swap(waiting_);
-        for (const auto& [i, p] : retry) {
+        retry_.clear();
+        retry_.swap(waiting_);
+        for (const auto& [i, p] : retry_) {
             if (!full_[i]) {
                 b_[i] = p;
                 full_[i] = 1;
@@ -198,8 +226,7 @@ private:
                 enqueue(i, p);  // never fills the batch: at most batch_/2 points wait
             }
         }
-        waiting_.swap(retry);
-        waiting_.clear();
+        retry_.clear();
     }
 
     void apply_batch() {
@@ -240,14 +267,16 @@ private:
         pts_.clear();
     }
 
-    std::vector<Aff> b_;
-    std::vector<std::uint8_t> full_, busy_;
-    std::size_t batch_;
-    std::vector<std::uint32_t> idx_;
-    std::vector<Aff> pts_;
-    std::vector<F> den_, pre_;
-    std::vector<std::pair<std::uint32_t, Aff>> waiting_;
-    std::vector<J> jac_;  // overflow buckets, allocated on the first repeated conflict
+    Workspace& ws_;
+    std::size_t nb_, batch_;
+    std::vector<Aff>& b_;
+    std::vector<std::uint8_t>&full_, &busy_;
+    std::vector<std::uint32_t>& idx_;
+    std::vector<Aff>& pts_;
+    std::vector<F>&den_, &pre_;
+    std::vector<std::pair<std::uint32_t, Aff>>&waiting_, &retry_;
+    std::vector<J>& jac_;  // overflow buckets, used from the first repeated conflict
+    bool jac_used_ = false;
 };
 
 // Buckets in Jacobian coordinates with mixed additions: better than AffineBuckets when there are
