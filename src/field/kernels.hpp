@@ -99,6 +99,59 @@ inline u64 subb(u64 a, u64 b, u64& borrow) {
     r[3] = (t3 & keep) | (s[3] & ~keep);
 }
 
+// t = a*b as 8 limbs (schoolbook). a and b may be any 256-bit values.
+[[gnu::always_inline]] inline void mul_wide4_portable(u64 t[8], const u64 a[4], const u64 b[4]) {
+    u64 r[8] = {};
+    #pragma GCC unroll 8
+    for (int i = 0; i < 4; ++i) {
+        u64 carry = 0;
+        #pragma GCC unroll 8
+        for (int j = 0; j < 4; ++j) {
+            const u128 x = (u128)a[i] * b[j] + r[i + j] + carry;
+            r[i + j] = (u64)x;
+            carry = (u64)(x >> 64);
+        }
+        r[i + 4] = carry;
+    }
+    #pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) t[i] = r[i];
+}
+
+// Montgomery reduction r = t*2^-256 mod m for t < m*2^256 (m's top limb < 2^62). The factors
+// k_i depend only on the low half, so the low half is reduced alone (to u <= m, as a Montgomery
+// product by 1) and the high half (< m) is added afterwards: u + t_hi < 2m, one subtraction.
+[[gnu::always_inline]] inline void redc8_finish(u64 r[4], u64 u0, u64 u1, u64 u2, u64 u3, const u64 t[8], const u64 m[4]) {
+    u64 c = 0;
+    u0 = addc(u0, t[4], c);
+    u1 = addc(u1, t[5], c);
+    u2 = addc(u2, t[6], c);
+    u3 = addc(u3, t[7], c);
+    u64 br = 0;
+    const u64 s0 = subb(u0, m[0], br), s1 = subb(u1, m[1], br), s2 = subb(u2, m[2], br), s3 = subb(u3, m[3], br);
+    const u64 keep = 0 - br;  // u < m
+    r[0] = (u0 & keep) | (s0 & ~keep);
+    r[1] = (u1 & keep) | (s1 & ~keep);
+    r[2] = (u2 & keep) | (s2 & ~keep);
+    r[3] = (u3 & keep) | (s3 & ~keep);
+}
+
+[[gnu::always_inline]] inline void redc8_portable(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
+    u64 x0 = t[0], x1 = t[1], x2 = t[2], x3 = t[3];
+    #pragma GCC unroll 8
+    for (int i = 0; i < 4; ++i) {
+        const u64 k = x0 * inv;
+        u128 y = (u128)k * m[0] + x0;
+        y = (u128)k * m[1] + x1 + (u64)(y >> 64);
+        x0 = (u64)y;
+        y = (u128)k * m[2] + x2 + (u64)(y >> 64);
+        x1 = (u64)y;
+        y = (u128)k * m[3] + x3 + (u64)(y >> 64);
+        x2 = (u64)y;
+        x3 = (u64)(y >> 64);
+    }
+    redc8_finish(r, x0, x1, x2, x3, t, m);
+}
+
 #if defined(__x86_64__)
 // True when the CPU has ADX and BMI2 and PEREGRINE_NO_ADX is not set. Detected once at start-up;
 // the only process-wide value in the library, and it is read-only.
@@ -152,7 +205,93 @@ extern const bool kHaveAdx;
     r[3] = (t3 & keep) | (s[3] & ~keep);
 }
 #undef PEREGRINE_ADX_ROUND
+
+#define PEREGRINE_ADX_PRODUCT_ROW(AI, T0, T1, T2, T3, T4)                                             \
+    "movq " AI ", %%rdx\n\t"                                                                           \
+    "xorl %%eax, %%eax\n\t"                                                                            \
+    "mulxq 0(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
+    "mulxq 8(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
+    "mulxq 16(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
+    "mulxq 24(%[b]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                        \
+    "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"
+
+#define PEREGRINE_ADX_REDUCE_ROUND(T0, T1, T2, T3, T4)                                                \
+    "movq " T0 ", %%rdx\n\t"                                                                           \
+    "imulq %[inv], %%rdx\n\t"                                                                          \
+    "xorl %%eax, %%eax\n\t"                                                                            \
+    "mulxq 0(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
+    "mulxq 8(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
+    "mulxq 16(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
+    "mulxq 24(%[m]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                        \
+    "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"
+
+// Same contract as mul_wide4_portable; the caller must have checked kHaveAdx. Row i adds a[i]*b
+// into five rotating registers; the lowest one is then final and is stored.
+[[gnu::always_inline]] inline void mul_wide4_adx(u64 t[8], const u64 a[4], const u64 b[4]) {
+    asm("xorl %%r8d, %%r8d\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        PEREGRINE_ADX_PRODUCT_ROW("0(%[a])", "%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+        "movq %%r8, 0(%[t])\n\t"
+        PEREGRINE_ADX_PRODUCT_ROW("8(%[a])", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+        "movq %%r9, 8(%[t])\n\t"
+        PEREGRINE_ADX_PRODUCT_ROW("16(%[a])", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+        "movq %%r10, 16(%[t])\n\t"
+        PEREGRINE_ADX_PRODUCT_ROW("24(%[a])", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+        "movq %%r11, 24(%[t])\n\t"
+        "movq %%r12, 32(%[t])\n\t"
+        "movq %%r8, 40(%[t])\n\t"
+        "movq %%r9, 48(%[t])\n\t"
+        "movq %%r10, 56(%[t])\n\t"
+        : "=m"(*(u64(*)[8])t)
+        : [t] "r"(t), [a] "r"(a), [b] "r"(b), "m"(*(const u64(*)[4])a), "m"(*(const u64(*)[4])b)
+        : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc");
+}
+
+// Same contract as redc8_portable; the caller must have checked kHaveAdx.
+[[gnu::always_inline]] inline void redc8_adx(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
+    register u64 u0 asm("r12");
+    register u64 u1 asm("r8");
+    register u64 u2 asm("r9");
+    register u64 u3 asm("r10");
+    asm("movq 0(%[t]), %%r8\n\t"
+        "movq 8(%[t]), %%r9\n\t"
+        "movq 16(%[t]), %%r10\n\t"
+        "movq 24(%[t]), %%r11\n\t"
+        PEREGRINE_ADX_REDUCE_ROUND("%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+        PEREGRINE_ADX_REDUCE_ROUND("%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+        PEREGRINE_ADX_REDUCE_ROUND("%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+        PEREGRINE_ADX_REDUCE_ROUND("%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+        : "=&r"(u0), "=&r"(u1), "=&r"(u2), "=&r"(u3)
+        : [t] "r"(t), [m] "r"(m), [inv] "r"(inv), "m"(*(const u64(*)[8])t)
+        : "rax", "rdx", "r11", "r13", "r14", "cc");
+    redc8_finish(r, u0, u1, u2, u3, t, m);
+}
+#undef PEREGRINE_ADX_PRODUCT_ROW
+#undef PEREGRINE_ADX_REDUCE_ROUND
 #endif
+
+
+[[gnu::always_inline]] inline void mul_wide4(u64 t[8], const u64 a[4], const u64 b[4]) {
+#if defined(__x86_64__)
+    if (kHaveAdx) {
+        mul_wide4_adx(t, a, b);
+        return;
+    }
+#endif
+    mul_wide4_portable(t, a, b);
+}
+
+[[gnu::always_inline]] inline void redc8(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
+#if defined(__x86_64__)
+    if (kHaveAdx) {
+        redc8_adx(r, t, m, inv);
+        return;
+    }
+#endif
+    redc8_portable(r, t, m, inv);
+}
 
 [[gnu::always_inline]] inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
 #if defined(__x86_64__)

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "field/bn254.hpp"
 #include "test_util.hpp"
 
@@ -96,6 +98,83 @@ TEST(Fq2, MatchesSchoolbookAndInverts) {
         EXPECT_EQ(c.c1.to_canonical(), from_mpz(c1));
         EXPECT_EQ(a.square(), a * a);
         EXPECT_EQ(a * a.inverse(), Fq2::one());
+    }
+}
+
+// Lazy-reduction Karatsuba against the GMP formula, on edge values (0, 1, p-1, p-2, 2^254-ish
+// limbs) in every combination and on random values.
+TEST(Fq2, MulEdgeCasesMatchGmp) {
+    std::mt19937_64 rng(11);
+    const mpz_class p = to_mpz(Fq::MOD);
+    std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(p - 1), from_mpz(p - 2), from_mpz(p / 2),
+                               from_mpz(p / 2 + 1), Limbs{~0ull, ~0ull, ~0ull, 0x30644e72e131a028ull}};
+    for (int i = 0; i < 5; ++i) vals.push_back(random_below(rng, Fq::MOD));
+    auto check = [&](const Limbs& a0, const Limbs& a1, const Limbs& b0, const Limbs& b1) {
+        Fq2 a{Fq::from_canonical(a0), Fq::from_canonical(a1)}, b{Fq::from_canonical(b0), Fq::from_canonical(b1)};
+        const Fq2 c = a * b;
+        mpz_class A0 = to_mpz(a0), A1 = to_mpz(a1), B0 = to_mpz(b0), B1 = to_mpz(b1);
+        mpz_class c0 = ((A0 * B0 - A1 * B1) % p + p) % p, c1 = (A0 * B1 + A1 * B0) % p;
+        ASSERT_EQ(c.c0.to_canonical(), from_mpz(c0));
+        ASSERT_EQ(c.c1.to_canonical(), from_mpz(c1));
+        ASSERT_TRUE(Fq::is_canonical(c.c0.v) && Fq::is_canonical(c.c1.v));
+        // Against the plain Karatsuba on Montgomery products.
+        const Fq t0 = a.c0 * b.c0, t1 = a.c1 * b.c1, t2 = (a.c0 + a.c1) * (b.c0 + b.c1);
+        ASSERT_EQ(c, (Fq2{t0 - t1, t2 - t0 - t1}));
+    };
+    for (const Limbs& a0 : vals)
+        for (const Limbs& a1 : vals)
+            for (const Limbs& b0 : vals)
+                for (const Limbs& b1 : vals) check(a0, a1, b0, b1);
+    for (int i = 0; i < 20000; ++i) {
+        check(random_below(rng, Fq::MOD), random_below(rng, Fq::MOD), random_below(rng, Fq::MOD),
+              random_below(rng, Fq::MOD));
+    }
+}
+
+// 512-bit products and Montgomery reduction of any t < p 2^256, portable (and ADX when present)
+// against GMP.
+TEST(Kernels, WideMulAndRedcMatchGmp) {
+    std::mt19937_64 rng(12);
+    for (const Limbs& m : {FqParams::MOD, FrParams::MOD}) {
+        const mpz_class M = to_mpz(m), R = mpz_class(1) << 256;
+        mpz_class Rinv;
+        mpz_invert(Rinv.get_mpz_t(), R.get_mpz_t(), M.get_mpz_t());
+        const u64 inv = detail::mont_inv(m[0]);
+        std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(M - 1), from_mpz(2 * M - 1),
+                                   from_mpz(2 * M - 2), Limbs{~0ull, ~0ull, ~0ull, ~0ull}};
+        for (int i = 0; i < 5000; ++i) vals.push_back(random_below(rng, m));
+        for (int i = 0; i < 2000; ++i) vals.push_back(Limbs{rng(), rng(), rng(), rng()});
+        for (std::size_t i = 0; i < vals.size(); ++i) {
+            const Limbs& a = vals[i];
+            const Limbs& b = vals[(i * 37 + 3) % vals.size()];
+            u64 t[8];
+            kernels::mul_wide4_portable(t, a.data(), b.data());
+            mpz_class T;
+            mpz_import(T.get_mpz_t(), 8, -1, sizeof(u64), 0, 0, t);
+            ASSERT_EQ(T, to_mpz(a) * to_mpz(b)) << i;
+#if defined(__x86_64__)
+            if (kernels::kHaveAdx) {
+                u64 t2[8];
+                kernels::mul_wide4_adx(t2, a.data(), b.data());
+                ASSERT_TRUE(std::equal(t, t + 8, t2)) << i;
+            }
+#endif
+            // Reduction of values below m 2^256: the product mod (m 2^256), and the extremes.
+            for (const mpz_class& x : {mpz_class(T % (M * R)), mpz_class(M * R - 1), mpz_class(0), mpz_class(M * R - M)}) {
+                u64 in[8] = {};
+                mpz_export(in, nullptr, -1, sizeof(u64), 0, 0, x.get_mpz_t());
+                Limbs r1;
+                kernels::redc8_portable(r1.data(), in, m.data(), inv);
+                ASSERT_EQ(to_mpz(r1), mpz_class(x * Rinv % M)) << i;
+#if defined(__x86_64__)
+                if (kernels::kHaveAdx) {
+                    Limbs r2;
+                    kernels::redc8_adx(r2.data(), in, m.data(), inv);
+                    ASSERT_EQ(r1, r2) << i;
+                }
+#endif
+            }
+        }
     }
 }
 
