@@ -19,7 +19,8 @@ namespace {
 constexpr unsigned kScalarBits = 127;
 constexpr unsigned kMaxWindow = 15;  // signed digits must fit in int16_t
 
-unsigned windows_for(unsigned c) { return (kScalarBits + c) / c; }  // room for the final carry
+constexpr unsigned windows_for(unsigned c) { return (kScalarBits + c) / c; }  // room for the final carry
+constexpr unsigned kMaxWindows = windows_for(2);
 
 // The short lattice basis (a1, b1), (a2, b2) of {(x, y) : x + y*lambda = 0 mod r}, with b1 < 0,
 // and g1 = round(2^256 b2 / r), g2 = round(-2^256 b1 / r).
@@ -324,10 +325,10 @@ MsmPlan plan_for(std::size_t n_scalars) {
 }
 
 // Adds window w of points [b, e) into buckets and sums them. Point i contributes P_i with digit
-// digits[(2i) nwin + w] and phi(P_i) = endo[i] with digit digits[(2i+1) nwin + w].
+// wd[2i] and phi(P_i) = endo[i] with digit wd[2i+1] (wd: this window's digits).
 template <class J, class Buckets>
-J accumulate_window(const std::uint8_t* bases, const typename J::Aff* endo, const std::int16_t* digits,
-                    unsigned nwin, unsigned w, std::size_t b, std::size_t e, std::size_t nbuckets) {
+J accumulate_window(const std::uint8_t* bases, const typename J::Aff* endo, const std::int16_t* wd,
+                    std::size_t b, std::size_t e, std::size_t nbuckets) {
     using Aff = typename J::Aff;
     Buckets buckets(nbuckets);
     auto put = [&](std::int32_t d, const Aff& p) {
@@ -338,7 +339,7 @@ J accumulate_window(const std::uint8_t* bases, const typename J::Aff* endo, cons
         }
     };
     for (std::size_t i = b; i < e; ++i) {
-        const std::int32_t d1 = digits[(2 * i) * nwin + w], d2 = digits[(2 * i + 1) * nwin + w];
+        const std::int32_t d1 = wd[2 * i], d2 = wd[2 * i + 1];
         if ((d1 | d2) == 0) continue;
         if (d1 != 0) {
             const Aff p = load<J>(bases + i * sizeof(Aff));
@@ -412,12 +413,14 @@ void MsmJob<J>::recode(const Limbs* scalars, std::size_t lo, std::size_t hi) {
     using Aff = typename J::Aff;
     for (std::size_t i = lo; i < hi; ++i) {
         const GlvSplit s = glv_split(scalars[i]);
-        std::int16_t* d1 = &digits_[(2 * i) * nwin_];
-        std::int16_t* d2 = d1 + nwin_;
+        std::int16_t d1[kMaxWindows], d2[kMaxWindows];
         recode_scalar(s.k1, c_, nwin_, d1);
         recode_scalar(s.k2, c_, nwin_, d2);
-        if (s.neg1) for (unsigned w = 0; w < nwin_; ++w) d1[w] = (std::int16_t)-d1[w];
-        if (s.neg2) for (unsigned w = 0; w < nwin_; ++w) d2[w] = (std::int16_t)-d2[w];
+        const std::size_t stride = 2 * n_;
+        for (unsigned w = 0; w < nwin_; ++w) {
+            digits_[w * stride + 2 * i] = (std::int16_t)(s.neg1 ? -d1[w] : d1[w]);
+            digits_[w * stride + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
+        }
         const Aff p = load<J>(bases_ + i * sizeof(Aff));
         endo_[i] = Aff{endo_x(p.x), p.y};  // (0, 0) stays (0, 0)
     }
@@ -429,8 +432,9 @@ void MsmJob<J>::run_task(std::size_t t) {
     const std::size_t ch = t / nwin_;
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
     const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
-    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.data(), digits_.data(), nwin_, w, b, e, nbuckets)
-                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.data(), digits_.data(), nwin_, w, b, e, nbuckets);
+    const std::int16_t* wd = digits_.data() + std::size_t(w) * 2 * n_;
+    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.data(), wd, b, e, nbuckets)
+                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.data(), wd, b, e, nbuckets);
 }
 
 template <class J>

@@ -60,7 +60,7 @@ private:
     std::size_t n_, chunks_, step_;
     unsigned c_, nwin_;
     bool affine_;
-    std::vector<std::int16_t> digits_;  // two rows (k1, k2) of nwin digits per point
+    std::vector<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
     std::vector<typename J::Aff> endo_;  // phi(P_i)
     std::vector<J> partial_;
 };
