@@ -403,8 +403,8 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, 
     if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..15");
     chunks_ = std::clamp<std::size_t>(chunks, 1, std::max<std::size_t>(1, n));
     step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
-    digits_.resize(2 * n * nwin_);
-    endo_.resize(n);
+    digits_ = alloc_big_array<std::int16_t>(2 * n * nwin_);  // every entry is written by recode()
+    endo_ = alloc_big_array<typename J::Aff>(n);
     partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_, J::infinity());
 }
 
@@ -432,9 +432,9 @@ void MsmJob<J>::run_task(std::size_t t) {
     const std::size_t ch = t / nwin_;
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
     const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
-    const std::int16_t* wd = digits_.data() + std::size_t(w) * 2 * n_;
-    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.data(), wd, b, e, nbuckets)
-                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.data(), wd, b, e, nbuckets);
+    const std::int16_t* wd = digits_.get() + std::size_t(w) * 2 * n_;
+    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets)
+                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets);
 }
 
 template <class J>

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "curve/bn254.hpp"
+#include "util/big_array.hpp"
 #include "util/thread_pool.hpp"
 
 namespace peregrine {
@@ -60,8 +61,8 @@ private:
     std::size_t n_, chunks_, step_;
     unsigned c_, nwin_;
     bool affine_;
-    std::vector<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
-    std::vector<typename J::Aff> endo_;  // phi(P_i)
+    BigArray<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
+    BigArray<typename J::Aff> endo_;  // phi(P_i)
     std::vector<J> partial_;
 };
 

@@ -27,7 +27,11 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     }
     size_ = (std::size_t)st.st_size;
     if (size_ > 0) {
-        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+        flags |= MAP_POPULATE;  // map every page now: thousands of separate page faults are slower
+#endif
+        void* p = ::mmap(nullptr, size_, PROT_READ, flags, fd, 0);
         if (p == MAP_FAILED) {
             int e = errno;
             ::close(fd);
