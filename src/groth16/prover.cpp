@@ -77,14 +77,20 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     // whose scalars are the witness (largest, G2, first). The H MSM's windows come last; they
     // wait for task 0, which by then has long finished (it is picked up first).
     phase("qap+ntt+msm");
-    MsmJob<G2> job_b2(zk.points_b2(), nv);
-    MsmJob<G1> job_a(zk.points_a(), nv), job_b1(zk.points_b1(), nv), job_c(zk.points_c(), nv - np - 1);
+    // A, B (G1 and G2) and C all have witness scalars (C a suffix of them): one recoding.
+    const std::size_t nc = nv - np - 1;
+    MsmJob<G1> job_a(zk.points_a(), nv), job_b1(zk.points_b1(), nv);
+    MsmJob<G2> job_b2(zk.points_b2(), nv, 1, job_a.window_bits(), job_a.affine_buckets());
+    MsmJob<G1> job_c(zk.points_c(), nc, 1, job_a.window_bits(), job_a.affine_buckets());
     MsmJob<G1> job_h(zk.points_h(), n);
+    job_b1.share_digits(job_a, 0);
+    job_b2.share_digits(job_a, 0);
+    job_c.share_digits(job_a, np + 1);
     pool.parallel_for(nv, [&](std::size_t lo, std::size_t hi) {
         job_a.recode(w.data(), lo, hi);
-        job_b1.recode(w.data(), lo, hi);
-        job_b2.recode(w.data(), lo, hi);
-        job_c.recode(w.data() + np + 1, std::min(lo, nv - np - 1), std::min(hi, nv - np - 1));
+        job_b1.prepare_bases(lo, hi);
+        job_b2.prepare_bases(lo, hi);
+        job_c.prepare_bases(std::min(lo, nc), std::min(hi, nc));
     });
 
     double t_qap_ms = 0, t_ntt_ms = 0;

@@ -405,22 +405,32 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, 
     step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
     digits_ = alloc_big_array<std::int16_t>(2 * n * nwin_);  // every entry is written by recode()
     endo_ = alloc_big_array<typename J::Aff>(n);
+    dig_ = digits_.get();
+    dig_stride_ = 2 * n;
     partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_, J::infinity());
 }
 
 template <class J>
 void MsmJob<J>::recode(const Limbs* scalars, std::size_t lo, std::size_t hi) {
-    using Aff = typename J::Aff;
+    if (!digits_) throw std::logic_error("msm: recode() on a job that shares digits");
     for (std::size_t i = lo; i < hi; ++i) {
         const GlvSplit s = glv_split(scalars[i]);
         std::int16_t d1[kMaxWindows], d2[kMaxWindows];
         recode_scalar(s.k1, c_, nwin_, d1);
         recode_scalar(s.k2, c_, nwin_, d2);
-        const std::size_t stride = 2 * n_;
+        std::int16_t* out = digits_.get();
         for (unsigned w = 0; w < nwin_; ++w) {
-            digits_[w * stride + 2 * i] = (std::int16_t)(s.neg1 ? -d1[w] : d1[w]);
-            digits_[w * stride + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
+            out[w * dig_stride_ + 2 * i] = (std::int16_t)(s.neg1 ? -d1[w] : d1[w]);
+            out[w * dig_stride_ + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
         }
+    }
+    prepare_bases(lo, hi);
+}
+
+template <class J>
+void MsmJob<J>::prepare_bases(std::size_t lo, std::size_t hi) {
+    using Aff = typename J::Aff;
+    for (std::size_t i = lo; i < hi; ++i) {
         const Aff p = load<J>(bases_ + i * sizeof(Aff));
         endo_[i] = Aff{endo_x(p.x), p.y};  // (0, 0) stays (0, 0)
     }
@@ -432,7 +442,7 @@ void MsmJob<J>::run_task(std::size_t t) {
     const std::size_t ch = t / nwin_;
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
     const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
-    const std::int16_t* wd = digits_.get() + std::size_t(w) * 2 * n_;
+    const std::int16_t* wd = dig_ + std::size_t(w) * dig_stride_;
     partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets)
                           : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets);
 }

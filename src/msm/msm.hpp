@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "curve/bn254.hpp"
@@ -49,22 +50,46 @@ public:
     // Same, with the window width and bucket kind forced (tests and benchmarks).
     MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, unsigned c, bool affine);
 
-    // Signed-window recoding of scalars[lo, hi) (n scalars in all). Ranges may run in parallel.
+    // Signed-window recoding of scalars[lo, hi) (n scalars in all), and prepare_bases(lo, hi).
+    // Ranges may run in parallel.
     void recode(const Limbs* scalars, std::size_t lo, std::size_t hi);
     void recode(const Limbs* scalars) { recode(scalars, 0, n_); }
+    // Per-point work on bases[lo, hi) (the endomorphism images); part of recode().
+    void prepare_bases(std::size_t lo, std::size_t hi);
+
+    // Uses src's digits for scalars first .. first+n-1 of src instead of recoding: MSMs over the
+    // same scalars (the witness) share one recoding. Needs the same window width; call before
+    // src.recode(), then call prepare_bases() (not recode()) on this job; src must outlive it.
+    template <class J2>
+    void share_digits(const MsmJob<J2>& src, std::size_t first);
+    unsigned window_bits() const { return c_; }
+    bool affine_buckets() const { return affine_; }
     std::size_t tasks() const { return n_ == 0 ? 0 : std::size_t(nwin_) * chunks_; }
     void run_task(std::size_t t);
     J result() const;
 
 private:
+    template <class>
+    friend class MsmJob;
     const std::uint8_t* bases_;
     std::size_t n_, chunks_, step_;
     unsigned c_, nwin_;
     bool affine_;
     BigArray<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
+    const std::int16_t* dig_;         // digits_, or a shared job's
+    std::size_t dig_stride_;          // int16s per window row
     BigArray<typename J::Aff> endo_;  // phi(P_i)
     std::vector<J> partial_;
 };
+
+template <class J>
+template <class J2>
+void MsmJob<J>::share_digits(const MsmJob<J2>& src, std::size_t first) {
+    if (src.c_ != c_ || first > src.n_ || n_ > src.n_ - first) throw std::invalid_argument("msm: digits cannot be shared");
+    digits_.reset();
+    dig_ = src.dig_ + 2 * first;
+    dig_stride_ = src.dig_stride_;
+}
 
 extern template class MsmJob<G1>;
 extern template class MsmJob<G2>;

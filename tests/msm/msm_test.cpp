@@ -149,6 +149,46 @@ TEST(Msm, GlvEndomorphismIsLambda) {
     EXPECT_EQ(p2.mul(glv_lambda()), G2::from_affine(G2Affine{a2.x.scale(beta * beta), a2.y}));
 }
 
+// Jobs sharing one recoding (as the prover does for A, B and C): G1 and G2 bases, whole range and
+// a suffix, against the plain MSM.
+TEST(Msm, JobsShareDigits) {
+    std::mt19937_64 rng(21);
+    const std::size_t n = 700, first = 3;
+    std::vector<Limbs> ks;
+    for (std::size_t i = 0; i < n; ++i) {
+        ks.push_back(i % 7 == 0 ? Limbs{i % 2, 0, 0, 0} : random_below(rng, FrParams::MOD));
+    }
+    std::vector<G1Affine> p1;
+    std::vector<G2Affine> p2;
+    G1 a = G1::from_affine(g1_generator());
+    G2 b = G2::from_affine(g2_generator());
+    for (std::size_t i = 0; i < n; ++i) {
+        a = a.dbl().add(g1_generator());
+        b = b.dbl().add(g2_generator());
+        p1.push_back(a.to_affine());
+        p2.push_back(b.to_affine());
+    }
+    auto b1 = to_bytes<G1>(p1), b2 = to_bytes<G2>(p2);
+    ThreadPool pool(2);
+    MsmJob<G1> src(b1.data() + 1, n, 2);
+    MsmJob<G2> g2(b2.data() + 1, n, 1, src.window_bits(), src.affine_buckets());
+    MsmJob<G1> suffix(b1.data() + 1 + first * sizeof(G1Affine), n - first, 3, src.window_bits(), src.affine_buckets());
+    g2.share_digits(src, 0);
+    suffix.share_digits(src, first);
+    EXPECT_THROW(suffix.recode(ks.data()), std::logic_error);
+    src.recode(ks.data());
+    g2.prepare_bases(0, n);
+    suffix.prepare_bases(0, n - first);
+    for (auto* j : {&src, &suffix}) pool.run(j->tasks(), [&](std::size_t t) { j->run_task(t); });
+    pool.run(g2.tasks(), [&](std::size_t t) { g2.run_task(t); });
+    EXPECT_EQ(src.result(), msm_g1(b1.data() + 1, ks.data(), n, pool));
+    EXPECT_EQ(g2.result(), msm_g2(b2.data() + 1, ks.data(), n, pool));
+    EXPECT_EQ(suffix.result(), msm_g1(b1.data() + 1 + first * sizeof(G1Affine), ks.data() + first, n - first, pool));
+    MsmJob<G1> other_c(b1.data() + 1, n, 1, src.window_bits() == 5 ? 6 : 5, true);
+    EXPECT_THROW(other_c.share_digits(src, 0), std::invalid_argument);
+    EXPECT_THROW(suffix.share_digits(src, first + 1), std::invalid_argument);
+}
+
 TEST(Msm, WindowGrowsWithSize) {
     EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
     EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
