@@ -76,10 +76,30 @@ struct Fq2 {
     Fq2& operator-=(const Fq2& b) { return *this = *this - b; }
     Fq2& operator*=(const Fq2& b) { return *this = *this * b; }
     Fq2 dbl() const { return {c0.dbl(), c1.dbl()}; }
-    Fq2 square() const {
-        // (c0+c1)(c0-c1) + 2 c0 c1 u
-        Fq t = c0 * c1;
-        return {(c0 + c1) * (c0 - c1), t.dbl()};
+    // (c0+c1)(c0-c1) + 2 c0 c1 u, with the sums unreduced: (c0+c1)(c0+p-c1) < 4p^2 and
+    // (2 c0) c1 < 2p^2 are below p 2^256, so each coefficient is one 512-bit product and one
+    // Montgomery reduction.
+    [[gnu::noinline]] Fq2 square() const {
+        using kernels::u64;
+        const u64* M = Fq::MOD.data();
+        u64 s[4], d[4], dd[4], t0[8], t1[8];
+        u64 c = 0, br = 0;
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) s[i] = kernels::addc(c0.v[i], c1.v[i], c);
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) dd[i] = kernels::subb(M[i], c1.v[i], br);  // p - c1 (c1 < p)
+        c = 0;
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) d[i] = kernels::addc(c0.v[i], dd[i], c);
+        kernels::mul_wide4(t0, s, d);
+        c = 0;
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) s[i] = kernels::addc(c0.v[i], c0.v[i], c);
+        kernels::mul_wide4(t1, s, c1.v.data());
+        Fq2 r;
+        kernels::redc8(r.c0.v.data(), t0, M, Fq::INV);
+        kernels::redc8(r.c1.v.data(), t1, M, Fq::INV);
+        return r;
     }
     Fq2 scale(const Fq& k) const { return {c0 * k, c1 * k}; }
     Fq2 conjugate() const { return {c0, -c1}; }

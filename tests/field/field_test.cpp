@@ -101,7 +101,7 @@ TEST(Fq2, MatchesSchoolbookAndInverts) {
     }
 }
 
-// Lazy-reduction Karatsuba against the GMP formula, on edge values (0, 1, p-1, p-2, 2^254-ish
+// Lazy-reduction Karatsuba product and squaring against the GMP formulas, on edge values (0, 1, p-1, p-2, 2^254-ish
 // limbs) in every combination and on random values.
 TEST(Fq2, MulEdgeCasesMatchGmp) {
     std::mt19937_64 rng(11);
@@ -117,6 +117,10 @@ TEST(Fq2, MulEdgeCasesMatchGmp) {
         ASSERT_EQ(c.c0.to_canonical(), from_mpz(c0));
         ASSERT_EQ(c.c1.to_canonical(), from_mpz(c1));
         ASSERT_TRUE(Fq::is_canonical(c.c0.v) && Fq::is_canonical(c.c1.v));
+        const Fq2 sq = a.square();
+        mpz_class s0 = ((A0 * A0 - A1 * A1) % p + p) % p, s1 = (2 * A0 * A1) % p;
+        ASSERT_EQ(sq.c0.to_canonical(), from_mpz(s0));
+        ASSERT_EQ(sq.c1.to_canonical(), from_mpz(s1));
         // Against the plain Karatsuba on Montgomery products.
         const Fq t0 = a.c0 * b.c0, t1 = a.c1 * b.c1, t2 = (a.c0 + a.c1) * (b.c0 + b.c1);
         ASSERT_EQ(c, (Fq2{t0 - t1, t2 - t0 - t1}));
