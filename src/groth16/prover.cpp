@@ -76,7 +76,11 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     // run on one thread; the other threads meanwhile work through the windows of the four MSMs
     // whose scalars are the witness (largest, G2, first). The H MSM's windows come last; they
     // wait for task 0, which by then has long finished (it is picked up first).
-    phase("qap+ntt+msm");
+    // The three phases therefore start together; they are announced (and checked for
+    // cancellation) in their old order.
+    phase("qap");
+    phase("ntt");
+    phase("msm");
     // A, B (G1 and G2) and C all have witness scalars (C a suffix of them): one recoding.
     const std::size_t nc = nv - np - 1;
     MsmJob<G1> job_a(zk.points_a(), nv), job_b1(zk.points_b1(), nv);
@@ -96,6 +100,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     double t_qap_ms = 0, t_ntt_ms = 0;
     auto polynomial_part = [&] {
         const auto tp = Clock::now();
+        const ThreadPool::CancelScope scope(opts.cancel);  // also when a worker thread runs this
         ThreadPool serial(1);
         std::vector<Fr> a(n), b(n), c(n);
         evaluate_ab(zk, w, a, b);
@@ -106,7 +111,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         const Domain dom(zk.log_domain_size());
         const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
         for (std::vector<Fr>* v : {&a, &b, &c}) {
-            ThreadPool::check_cancelled();  // effective when this runs on the calling thread
+            ThreadPool::check_cancelled();
             dom.ifft(v->data(), serial);
             Domain::scale_by_powers(v->data(), n, shift, serial);
             dom.fft(v->data(), serial);
