@@ -147,7 +147,7 @@ run_in() {  # IMAGE [buildah-run options] -- command...
     shift
     while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
     shift
-    c=$(buildah from --pull=never "$img")
+    c=$(buildah from --pull=never --arch "$(buildah inspect --type image --format '{{.Docker.Architecture}}' "$img")" "$img")
     buildah run --isolation chroot "${opts[@]}" "$c" -- "$@" || rc=$?
     buildah rm "$c" >/dev/null
     return $rc
@@ -277,7 +277,7 @@ if [ "$do_arm64" = 1 ]; then
     t5=$took
     ab=localhost/peregrine-base:$tag-$other aw=localhost/peregrine-witgen:$tag-$other
     [ "$(buildah inspect --type image --format '{{.Docker.Architecture}}' "$aw")" = "$other" ] || fail "$aw is not $other"
-    c=$(buildah from --pull=never "$aw")
+    c=$(buildah from --pull=never --arch "$other" "$aw")
     mnt=$(buildah mount "$c")
     want=00b7; [ "$other" = arm64 ] || want=003e
     for f in usr/local/bin/peregrine usr/local/bin/prover usr/local/bin/verifier usr/local/lib/libperegrine.so.0 \
