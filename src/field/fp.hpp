@@ -145,12 +145,69 @@ public:
     }
 };
 
+namespace detail {
+// Whether F is a 4x64-bit Montgomery field that the IFMA kernels can take (modulus < 2^254).
+template <class F>
+constexpr bool ifma_field() {
+    if constexpr (requires { F::MOD; F::INV; }) {
+        return F::BITS <= 254;
+    } else {
+        return false;
+    }
+}
+template <class F>
+[[gnu::always_inline]] inline bool use_ifma([[maybe_unused]] std::size_t n) {
+#if defined(__x86_64__)
+    if constexpr (ifma_field<F>()) return n >= 8 && kernels::kHaveIfma;
+#endif
+    return false;
+}
+}  // namespace detail
+
+// r[i] = a[i] * b[i] for i < n (r may be a or b): eight at a time with AVX-512 IFMA where the CPU
+// has it, else one by one (independent products, so they overlap in the pipeline).
+template <class F>
+void mul_n(F* r, const F* a, const F* b, std::size_t n) {
+#if defined(__x86_64__)
+    if constexpr (detail::ifma_field<F>()) {
+        if (detail::use_ifma<F>(n)) {
+            static_assert(sizeof(F) == 32);
+            kernels::mont_mul4_n_ifma(reinterpret_cast<u64(*)[4]>(r), reinterpret_cast<const u64(*)[4]>(a),
+                                      reinterpret_cast<const u64(*)[4]>(b), n, F::MOD.data(), F::INV);
+            return;
+        }
+    }
+#endif
+    for (std::size_t i = 0; i < n; ++i) r[i] = a[i] * b[i];
+}
+
 // Replaces each element by its inverse with one field inversion (zeros stay zero), using
-// `scratch` (n elements) for the prefix products. The products run in four interleaved chains
-// so that consecutive multiplications do not wait on each other.
+// `scratch` (n elements) for the prefix products. The products run in interleaved chains (four,
+// or eight vector lanes with IFMA) so that consecutive multiplications do not wait on each other.
 template <class F>
 void batch_inverse(F* xs, std::size_t n, F* scratch) {
     if (n == 0) return;
+#if defined(__x86_64__)
+    if constexpr (detail::ifma_field<F>()) {
+        if (detail::use_ifma<F>(n)) {
+            auto* x = reinterpret_cast<u64(*)[4]>(xs);
+            auto* s = reinterpret_cast<u64(*)[4]>(scratch);
+            F acc[8], inv[8];
+            const F one = F::one();
+            kernels::batch_prefix_ifma(x, n, s, reinterpret_cast<u64(*)[4]>(acc), one.v.data(), F::MOD.data(), F::INV);
+            F pre[8];  // pre[c] = acc[0] ... acc[c-1]
+            pre[0] = one;
+            for (int c = 1; c < 8; ++c) pre[c] = pre[c - 1] * acc[c - 1];
+            F t = (pre[7] * acc[7]).inverse();
+            for (int c = 8; c-- > 0;) {
+                inv[c] = t * pre[c];
+                t *= acc[c];
+            }
+            kernels::batch_suffix_ifma(x, n, s, reinterpret_cast<const u64(*)[4]>(inv), F::MOD.data(), F::INV);
+            return;
+        }
+    }
+#endif
     F acc[4] = {F::one(), F::one(), F::one(), F::one()};
     for (std::size_t i = 0; i < n; ++i) {
         scratch[i] = acc[i & 3];

@@ -5,6 +5,7 @@
 // mulx/adcx/adox kernel; the binary itself never requires those extensions (no SIGILL on older
 // CPUs). PEREGRINE_NO_ADX=1 in the environment forces the portable kernel.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -270,6 +271,21 @@ extern const bool kHaveAdx;
 }
 #undef PEREGRINE_ADX_PRODUCT_ROW
 #undef PEREGRINE_ADX_REDUCE_ROUND
+
+// AVX-512 IFMA kernels (ifma.cpp): eight Montgomery products per step. Usable when kHaveIfma
+// (the CPU has AVX-512F and IFMA, and PEREGRINE_NO_IFMA is not set); the modulus must be below
+// 2^254 and every input below it. Elements are 4x64-bit Montgomery values, as everywhere else.
+extern const bool kHaveIfma;
+// r[i] = a[i]*b[i]*2^-256 mod m, i < n; r may be a or b.
+void mont_mul4_n_ifma(u64 (*r)[4], const u64 (*a)[4], const u64 (*b)[4], std::size_t n, const u64 m[4], u64 inv);
+// The two passes of a batch inversion in eight interleaved chains (element i in chain i mod 8;
+// zero elements are skipped). Prefix: scratch[i] = product of the earlier elements of i's chain
+// (starting from `one`), acc_out[c] = product of chain c. Suffix, given lane_inv[c] = 1/acc_out[c]:
+// xs[i] = 1/xs[i] (zeros stay zero).
+void batch_prefix_ifma(const u64 (*xs)[4], std::size_t n, u64 (*scratch)[4], u64 (*acc_out)[4], const u64 one[4],
+                       const u64 m[4], u64 inv);
+void batch_suffix_ifma(u64 (*xs)[4], std::size_t n, const u64 (*scratch)[4], const u64 (*lane_inv)[4],
+                       const u64 m[4], u64 inv);
 #endif
 
 

@@ -151,6 +151,8 @@ public:
         pts_.reserve(batch_);
         if (den_.size() < batch_) den_.resize(batch_);
         if (pre_.size() < batch_) pre_.resize(batch_);
+        for (auto* v : {&ws_.num, &ws_.lam, &ws_.tmp})
+            if (v->size() < batch_) v->resize(batch_);
     }
 
     void add(std::uint32_t i, const Aff& p) {
@@ -187,7 +189,7 @@ private:
         std::vector<std::uint8_t> full, busy;
         std::vector<std::uint32_t> idx;
         std::vector<Aff> pts;
-        std::vector<F> den, pre;
+        std::vector<F> den, pre, num, lam, tmp;
         std::vector<std::pair<std::uint32_t, Aff>> waiting, retry;
         std::vector<J> jac;
     };
@@ -230,39 +232,54 @@ private:
         retry_.clear();
     }
 
+    // One batch of affine additions b[idx[k]] += pts[k], as passes over arrays so that the field
+    // products are independent of each other (and run eight at a time where mul_n can).
     void apply_batch() {
         const std::size_t n = idx_.size();
         if (n == 0) return;
-        // Denominators: x2 - x1, or 2y for a doubling; zero when the sum is infinity.
+        F* den = den_.data();
+        F* num = ws_.num.data();
+        F* lam = ws_.lam.data();
+        F* tmp = ws_.tmp.data();
+        // Slopes num/den: (y2 - y1)/(x2 - x1), or 3x^2/2y for a doubling; den = 0 when the sum is
+        // infinity (a == -q).
         for (std::size_t k = 0; k < n; ++k) {
             const Aff& a = b_[idx_[k]];
             const Aff& q = pts_[k];
             if (a.x == q.x) {
-                den_[k] = (a.y == q.y) ? a.y.dbl() : F::zero();
+                if (a.y == q.y) {
+                    const F xx = a.x.square();
+                    num[k] = xx.dbl() + xx;
+                    den[k] = a.y.dbl();
+                } else {
+                    num[k] = F::zero();
+                    den[k] = F::zero();
+                }
             } else {
-                den_[k] = q.x - a.x;
+                num[k] = q.y - a.y;
+                den[k] = q.x - a.x;
             }
         }
-        batch_inverse(den_.data(), n, pre_.data());
+        batch_inverse(den, n, pre_.data());
+        mul_n(lam, num, den, n);
+        mul_n(tmp, lam, lam, n);
+        // x3 = lambda^2 - x1 - x2 (kept in num), then tmp = x1 - x3 for y3 = lambda (x1 - x3) - y1.
+        for (std::size_t k = 0; k < n; ++k) {
+            const Aff& a = b_[idx_[k]];
+            num[k] = tmp[k] - a.x - pts_[k].x;
+            tmp[k] = a.x - num[k];
+        }
+        mul_n(tmp, lam, tmp, n);
         for (std::size_t k = 0; k < n; ++k) {
             const std::uint32_t i = idx_[k];
             busy_[i] = 0;
             Aff& a = b_[i];
-            const Aff& q = pts_[k];
-            if (den_[k].is_zero()) {  // a == -q (or a doubling of a 2-torsion point)
+            if (den[k].is_zero()) {  // a == -q (or a doubling of a 2-torsion point)
                 full_[i] = 0;
                 continue;
             }
-            F lambda;
-            if (a.x == q.x) {
-                const F xx = a.x.square();
-                lambda = (xx.dbl() + xx) * den_[k];
-            } else {
-                lambda = (q.y - a.y) * den_[k];
-            }
-            const F x3 = lambda.square() - a.x - q.x;
-            a.y = lambda * (a.x - x3) - a.y;
-            a.x = x3;
+            a.y = tmp[k] - a.y;
+            a.x = num[k];
         }
         idx_.clear();
         pts_.clear();

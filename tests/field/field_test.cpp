@@ -218,3 +218,60 @@ TEST(Kernels, AdxMatchesPortable) {
     }
 }
 #endif
+
+#if defined(__x86_64__)
+// The eight-lane IFMA kernels against the portable Montgomery product, for both moduli: edge values
+// (0, 1, m-1, values near 2^253), every tail length, products written in place.
+TEST(Kernels, IfmaMatchesPortable) {
+    if (!kernels::kHaveIfma) GTEST_SKIP() << "CPU lacks AVX-512 IFMA (or PEREGRINE_NO_IFMA is set)";
+    std::mt19937_64 rng(9);
+    for (const Limbs& m : {FqParams::MOD, FrParams::MOD}) {
+        const u64 inv = detail::mont_inv(m[0]);
+        std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(to_mpz(m) - 1),
+                                   from_mpz(to_mpz(m) - 2), Limbs{~0ull, ~0ull, ~0ull, 0},
+                                   from_mpz((mpz_class(1) << 253) + 12345)};
+        for (int i = 0; i < 5000; ++i) vals.push_back(random_below(rng, m));
+        for (std::size_t n : {std::size_t(1), std::size_t(7), std::size_t(8), std::size_t(9), std::size_t(23),
+                              vals.size()}) {
+            std::vector<Limbs> a(vals.begin(), vals.begin() + (std::ptrdiff_t)n), b(n), r(n);
+            for (std::size_t i = 0; i < n; ++i) b[i] = vals[(i * 31 + 7) % vals.size()];
+            kernels::mont_mul4_n_ifma(reinterpret_cast<u64(*)[4]>(r.data()), reinterpret_cast<const u64(*)[4]>(a.data()),
+                                      reinterpret_cast<const u64(*)[4]>(b.data()), n, m.data(), inv);
+            for (std::size_t i = 0; i < n; ++i) {
+                Limbs want;
+                kernels::mont_mul4_portable(want.data(), a[i].data(), b[i].data(), m.data(), inv);
+                ASSERT_EQ(r[i], want) << "n=" << n << " i=" << i;
+            }
+            // in place: a <- a * b
+            kernels::mont_mul4_n_ifma(reinterpret_cast<u64(*)[4]>(a.data()), reinterpret_cast<const u64(*)[4]>(a.data()),
+                                      reinterpret_cast<const u64(*)[4]>(b.data()), n, m.data(), inv);
+            ASSERT_EQ(a, r) << n;
+        }
+    }
+}
+
+// batch_inverse and mul_n take the IFMA path on such CPUs: check them at every length around the
+// eight-lane blocks, with zeros in varied places (including whole chains of zeros).
+TEST(Kernels, BatchInverseAndMulNAllLengths) {
+    std::mt19937_64 rng(10);
+    for (std::size_t n = 0; n <= 70; ++n) {
+        std::vector<Fq> xs(n), ys(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool zero = (i % 8 == 3) || (n % 3 == 0 && i % 5 == 0);
+            xs[i] = zero ? Fq::zero() : Fq::from_canonical(random_below(rng, Fq::MOD));
+            ys[i] = Fq::from_canonical(random_below(rng, Fq::MOD));
+        }
+        std::vector<Fq> inv = xs, scratch(n), prod(n);
+        batch_inverse(inv.data(), n, scratch.data());
+        mul_n(prod.data(), xs.data(), ys.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(prod[i], xs[i] * ys[i]) << n << " " << i;
+            if (xs[i].is_zero()) {
+                ASSERT_TRUE(inv[i].is_zero()) << n << " " << i;
+            } else {
+                ASSERT_EQ(xs[i] * inv[i], Fq::one()) << n << " " << i;
+            }
+        }
+    }
+}
+#endif
