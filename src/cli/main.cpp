@@ -19,14 +19,14 @@ using namespace peregrine;
 
 namespace {
 
-int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
-              const std::string& public_path, unsigned threads, bool verbose, bool no_verify) {
-    using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
-    ThreadPool pool(threads);
-    Zkey zkey(zkey_path);
-    const auto t_load = Clock::now();
-    ProveTimings tm;
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Options shared by `prove` and `fullprove`: timings, self-verification, and with --verbose a
+// summary of the key and one line per phase on stderr.
+ProveOptions make_prove_options(const Zkey& zkey, const std::string& zkey_path, const ThreadPool& pool,
+                                ProveTimings& tm, bool verbose, bool no_verify) {
     ProveOptions opts;
     opts.timings = &tm;
     opts.verify = !no_verify;
@@ -35,20 +35,39 @@ int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const 
                      zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size());
         opts.on_phase = [](const char* p) { std::fprintf(stderr, "peregrine: phase %s\n", p); };
     }
+    return opts;
+}
+
+// `first` names what happened before proving (loading the key, or computing the witness).
+void print_prove_timings(const char* first, double first_ms, const ProveTimings& tm, double total_ms) {
+    std::fprintf(stderr,
+                 "peregrine: timings (ms): %s %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
+                 "total %.1f\n",
+                 first, first_ms, tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, total_ms);
+}
+
+int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
+              const std::string& public_path, unsigned threads, bool verbose, bool no_verify) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ThreadPool pool(threads);
+    Zkey zkey(zkey_path);
+    const double load_ms = ms_since(t0);
+    ProveTimings tm;
+    const ProveOptions opts = make_prove_options(zkey, zkey_path, pool, tm, verbose, no_verify);
     ProofFiles out = prove_from_files(zkey, wtns_path, pool, opts);
     write_files_atomically({{proof_path, out.proof_json}, {public_path, out.public_json}});
-    if (verbose) {
-        auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-        std::fprintf(stderr,
-                     "peregrine: timings (ms): load %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
-                     "total %.1f\n",
-                     ms(t0, t_load), tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, ms(t0, Clock::now()));
-    }
+    if (verbose) print_prove_timings("load", load_ms, tm, ms_since(t0));
     return 0;
 }
 
-double ms_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+// Circuit errors (missing signals, failed asserts) name the input file.
+witness::WitnessBuffer calculate_witness(const witness::WitnessLibrary& lib, const std::string& input,
+                                         const std::string& input_path) {
+    try {
+        return lib.calculate(input);
+    } catch (const witness::WitnessError& e) {
+        throw Error(input_path + ": " + e.what());
+    }
 }
 
 // In-process witness calculation with a circuit library built by `peregrine circuit build`.
@@ -57,12 +76,7 @@ int cmd_witness(const std::string& dir, const std::string& input_path, const std
     witness::WitnessLibrary lib(dir);
     const std::string input = read_text_file(input_path);
     const auto t1 = std::chrono::steady_clock::now();
-    witness::WitnessBuffer w;
-    try {
-        w = lib.calculate(input);
-    } catch (const witness::WitnessError& e) {
-        throw Error(input_path + ": " + e.what());
-    }
+    const witness::WitnessBuffer w = calculate_witness(lib, input, input_path);
     const double calc_ms = ms_since(t1);
     write_files_atomically({{out_path, std::string(w.view())}});
     if (verbose) {
@@ -87,31 +101,14 @@ int cmd_fullprove(const std::string& dir, const std::string& zkey_path, const st
     const std::string input = read_text_file(input_path);
     ThreadPool pool(threads);
     const auto t1 = std::chrono::steady_clock::now();
-    witness::WitnessBuffer w;
-    try {
-        w = lib.calculate(input);
-    } catch (const witness::WitnessError& e) {
-        throw Error(input_path + ": " + e.what());
-    }
+    const witness::WitnessBuffer w = calculate_witness(lib, input, input_path);
     const double calc_ms = ms_since(t1);
     Wtns wtns(w.data(), w.size(), "witness of " + input_path);
     ProveTimings tm;
-    ProveOptions opts;
-    opts.timings = &tm;
-    opts.verify = !no_verify;
-    if (verbose) {
-        std::fprintf(stderr, "peregrine: %s: nVars %u, nPublic %u, domain 2^%u, %u threads\n", zkey_path.c_str(),
-                     zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size());
-        opts.on_phase = [](const char* p) { std::fprintf(stderr, "peregrine: phase %s\n", p); };
-    }
+    const ProveOptions opts = make_prove_options(zkey, zkey_path, pool, tm, verbose, no_verify);
     ProofFiles out = prove_from_wtns(zkey, wtns, pool, opts);
     write_files_atomically({{proof_path, out.proof_json}, {public_path, out.public_json}});
-    if (verbose) {
-        std::fprintf(stderr,
-                     "peregrine: timings (ms): witness %.1f, qap %.1f, ntt %.1f, msm %.1f, self-verify %.1f, prove %.1f, "
-                     "total %.1f\n",
-                     calc_ms, tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, ms_since(t0));
-    }
+    if (verbose) print_prove_timings("witness", calc_ms, tm, ms_since(t0));
     return 0;
 }
 
