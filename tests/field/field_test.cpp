@@ -275,3 +275,36 @@ TEST(Kernels, BatchInverseAndMulNAllLengths) {
     }
 }
 #endif
+
+// The Fq2 array operations (IFMA path on CPUs that have it) against the element-wise operators,
+// with aliasing (r == a, a == b), zeros, and coefficients 0, 1 and p-1.
+TEST(Fq2, MulNAndBatchInverseMatchElementwise) {
+    std::mt19937_64 rng(11);
+    const Fq edge[] = {Fq::zero(), Fq::one(), -Fq::one(), Fq::from_u64(2)};
+    auto coeff = [&](std::size_t i) {
+        return i % 7 == 2 ? edge[(i / 7) % 4] : Fq::from_canonical(random_below(rng, Fq::MOD));
+    };
+    for (std::size_t n : {0, 1, 5, 7, 8, 9, 16, 63, 64, 65, 130, 200}) {
+        std::vector<Fq2> xs(n), ys(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            xs[i] = (i % 11 == 4) ? Fq2::zero() : Fq2{coeff(i), coeff(i + 3)};
+            ys[i] = Fq2{coeff(i + 1), coeff(i + 5)};
+        }
+        std::vector<Fq2> prod(n), sq = xs, inplace = xs, inv = xs, scratch(n);
+        mul_n(prod.data(), xs.data(), ys.data(), n);
+        mul_n(sq.data(), sq.data(), sq.data(), n);
+        mul_n(inplace.data(), inplace.data(), ys.data(), n);
+        batch_inverse(inv.data(), n, scratch.data());
+        for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(prod[i], xs[i] * ys[i]) << n << " " << i;
+            ASSERT_EQ(inplace[i], xs[i] * ys[i]) << n << " " << i;
+            ASSERT_EQ(sq[i], xs[i] * xs[i]) << n << " " << i;
+            if (xs[i].is_zero()) {
+                ASSERT_TRUE(inv[i].is_zero()) << n << " " << i;
+            } else {
+                ASSERT_EQ(inv[i], xs[i].inverse()) << n << " " << i;
+                ASSERT_EQ(xs[i] * inv[i], Fq2::one()) << n << " " << i;
+            }
+        }
+    }
+}
