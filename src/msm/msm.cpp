@@ -342,9 +342,9 @@ MsmPlan plan_for(std::size_t n_scalars) {
 }
 
 // Adds window w of points [b, e) into buckets and sums them. Point i contributes P_i with digit
-// wd[2i] and phi(P_i) = endo[i] with digit wd[2i+1] (wd: this window's digits).
+// wd[2i] and phi(P_i) = (endo_x[i], y_i) with digit wd[2i+1] (wd: this window's digits).
 template <class J, class Buckets>
-J accumulate_window(const std::uint8_t* bases, const typename J::Aff* endo, const std::int16_t* wd,
+J accumulate_window(const std::uint8_t* bases, const decltype(J::Aff::x)* endo_x, const std::int16_t* wd,
                     std::size_t b, std::size_t e, std::size_t nbuckets) {
     using Aff = typename J::Aff;
     Buckets buckets(nbuckets);
@@ -358,11 +358,10 @@ J accumulate_window(const std::uint8_t* bases, const typename J::Aff* endo, cons
     for (std::size_t i = b; i < e; ++i) {
         const std::int32_t d1 = wd[2 * i], d2 = wd[2 * i + 1];
         if ((d1 | d2) == 0) continue;
-        if (d1 != 0) {
-            const Aff p = load<J>(bases + i * sizeof(Aff));
-            if (!p.is_infinity()) put(d1, p);
-        }
-        if (d2 != 0 && !endo[i].is_infinity()) put(d2, endo[i]);
+        const Aff p = load<J>(bases + i * sizeof(Aff));
+        if (p.is_infinity()) continue;  // and so is phi(P)
+        if (d1 != 0) put(d1, p);
+        if (d2 != 0) put(d2, Aff{endo_x[i], p.y});
     }
     return buckets.finish();
 }
@@ -421,7 +420,7 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, 
     chunks_ = std::clamp<std::size_t>(chunks, 1, std::max<std::size_t>(1, n));
     step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
     digits_ = alloc_big_array<std::int16_t>(2 * n * nwin_);  // every entry is written by recode()
-    endo_ = alloc_big_array<typename J::Aff>(n);
+    endo_x_ = alloc_big_array<decltype(J::Aff::x)>(n);
     dig_ = digits_.get();
     dig_stride_ = 2 * n;
     partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_, J::infinity());
@@ -449,7 +448,7 @@ void MsmJob<J>::prepare_bases(std::size_t lo, std::size_t hi) {
     using Aff = typename J::Aff;
     for (std::size_t i = lo; i < hi; ++i) {
         const Aff p = load<J>(bases_ + i * sizeof(Aff));
-        endo_[i] = Aff{endo_x(p.x), p.y};  // (0, 0) stays (0, 0)
+        endo_x_[i] = endo_x(p.x);
     }
 }
 
@@ -460,8 +459,8 @@ void MsmJob<J>::run_task(std::size_t t) {
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
     const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
     const std::int16_t* wd = dig_ + std::size_t(w) * dig_stride_;
-    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets)
-                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_.get(), wd, b, e, nbuckets);
+    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets)
+                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets);
 }
 
 template <class J>

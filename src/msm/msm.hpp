@@ -78,7 +78,7 @@ private:
     BigArray<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
     const std::int16_t* dig_;         // digits_, or a shared job's
     std::size_t dig_stride_;          // int16s per window row
-    BigArray<typename J::Aff> endo_;  // phi(P_i)
+    BigArray<decltype(J::Aff::x)> endo_x_;  // x of phi(P_i) = (beta x_i, y_i); y is read from the bases
     std::vector<J> partial_;
 };
 
