@@ -1,6 +1,7 @@
 #include "msm/msm.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -141,9 +142,18 @@ public:
         : ws_(workspace()), nb_(nbuckets), batch_(std::clamp<std::size_t>(nbuckets / 4, 16, 1024)),
           b_(ws_.b), full_(ws_.full), busy_(ws_.busy), idx_(ws_.idx), pts_(ws_.pts), den_(ws_.den), pre_(ws_.pre),
           waiting_(ws_.waiting), retry_(ws_.retry), jac_(ws_.jac) {
-        if (b_.size() < nb_) b_.resize(nb_);
-        full_.assign(nb_, 0);
-        busy_.assign(nb_, 0);
+        // With enough buckets, finish() sums them in segments of seg_len_ buckets whose 2*nseg_
+        // accumulators live after the buckets; seg_len_ ~ sqrt(nb/16) balances the inversions
+        // (two per bucket of a segment) against the Jacobian additions (three per segment).
+        if (nb_ >= 256) {
+            const unsigned lg = (unsigned)std::countr_zero(nb_);
+            seg_len_ = std::size_t(1) << ((lg - 4) / 2);
+            nseg_ = nb_ / seg_len_;
+        }
+        const std::size_t slots = nb_ + 2 * nseg_;
+        if (b_.size() < slots) b_.resize(slots);
+        full_.assign(slots, 0);
+        busy_.assign(slots, 0);
         idx_.clear();
         pts_.clear();
         waiting_.clear();
@@ -159,21 +169,63 @@ public:
         if (!full_[i]) {
             b_[i] = p;
             full_[i] = 1;
-        } else if (busy_[i]) {
-            if (waiting_.size() < batch_ / 2) {
-                waiting_.emplace_back(i, p);  // retried in the next batch
-            } else {
-                add_jacobian(i, p);
-            }
-        } else {
+        } else if (!busy_[i]) {
             enqueue(i, p);
             if (idx_.size() == batch_) flush();
+        } else if (waiting_.size() < batch_ / 2) {
+            waiting_.emplace_back(i, p);  // retried in the next batch
+        } else if (idx_.size() < kMinBatch) {
+            add_jacobian(i, p);
+        } else {
+            // Fewer buckets are in use than a batch holds (as in the top window): apply the
+            // batch now rather than send every further point to the Jacobian buckets. Each
+            // flush applies at least kMinBatch additions, so this recursion is shallow.
+            const Aff q = p;  // p may live in the buckets
+            flush();
+            add(i, q);
         }
     }
 
     // Applies everything still pending, then sums the buckets: sum_k (k+1) * bucket[k].
     J finish() {
+        drain();
+        if (nseg_ == 0) return finish_serial();
+        if (jac_used_) fold_jacobian();
+        // Bucket k = s*L + j (segment s, 0 <= j < L). For j from L-1 down to 0, in two batches of
+        // affine additions over all segments: R_s += bucket[s*L + j], then S_s += R_s. At the end
+        // R_s = sum_j bucket[s*L + j] and S_s = sum_j (j+1) bucket[s*L + j], so the answer is
+        // sum_s S_s + L * sum_s s R_s; that last, short, sum is done in Jacobian coordinates.
+        const std::size_t L = seg_len_, S = nseg_;
+        const std::size_t r0 = nb_, s0 = nb_ + S;  // slots of R_0 and S_0
+        for (std::size_t j = L; j-- > 0;) {
+            for (std::size_t s = 0; s < S; ++s) {
+                if (full_[s * L + j]) add((std::uint32_t)(r0 + s), b_[s * L + j]);
+            }
+            drain();
+            for (std::size_t s = 0; s < S; ++s) {
+                if (full_[r0 + s]) add((std::uint32_t)(s0 + s), b_[r0 + s]);
+            }
+            drain();
+        }
+        J running = J::infinity(), acc = J::infinity();
+        for (std::size_t s = S; s-- > 1;) {  // acc = sum_s s R_s
+            if (full_[r0 + s]) running = running.add(b_[r0 + s]);
+            acc = acc.add(running);
+        }
+        for (std::size_t t = 1; t < L; t <<= 1) acc = acc.dbl();
+        for (std::size_t s = 0; s < S; ++s) {
+            if (full_[s0 + s]) acc = acc.add(b_[s0 + s]);
+        }
+        return acc;
+    }
+
+private:
+    void drain() {
         while (!idx_.empty() || !waiting_.empty()) flush();
+    }
+
+    // The running-sum reduction, for few buckets.
+    J finish_serial() {
         J running = J::infinity(), sum = J::infinity();
         for (std::size_t k = nb_; k-- > 0;) {
             if (full_[k]) running = running.add(b_[k]);
@@ -183,7 +235,26 @@ public:
         return sum;
     }
 
-private:
+    // Moves the Jacobian overflow buckets into the affine ones (one batch inversion for the
+    // conversion, then batched additions).
+    void fold_jacobian() {
+        std::vector<J> used;
+        std::vector<std::uint32_t> where;
+        for (std::size_t k = 0; k < nb_; ++k) {
+            if (!jac_[k].is_infinity()) {
+                used.push_back(jac_[k]);
+                where.push_back((std::uint32_t)k);
+            }
+        }
+        jac_used_ = false;
+        const std::vector<Aff> aff = batch_to_affine(used);
+        for (std::size_t i = 0; i < aff.size(); ++i) add(where[i], aff[i]);
+        drain();
+        if (jac_used_) {  // a bucket was busy twice over; cannot happen with one add per bucket
+            throw std::logic_error("msm: overflow bucket used while folding");
+        }
+    }
+
     struct Workspace {
         std::vector<Aff> b;
         std::vector<std::uint8_t> full, busy;
@@ -224,7 +295,7 @@ private:
                 b_[i] = p;
                 full_[i] = 1;
             } else if (busy_[i]) {
-                add_jacobian(i, p);
+                waiting_.emplace_back(i, p);  // fewer than retry_: fits
             } else {
                 enqueue(i, p);  // never fills the batch: at most batch_/2 points wait
             }
@@ -295,6 +366,10 @@ private:
     std::vector<std::pair<std::uint32_t, Aff>>&waiting_, &retry_;
     std::vector<J>& jac_;  // overflow buckets, used from the first repeated conflict
     bool jac_used_ = false;
+    // A batch is applied early (waiting points all conflict with it) only from this size: below
+    // it the inversion costs more than the Jacobian additions it saves.
+    static constexpr std::size_t kMinBatch = 64;
+    std::size_t seg_len_ = 0, nseg_ = 0;  // segments for finish(); none for fewer than 256 buckets
 };
 
 // Buckets in Jacobian coordinates with mixed additions: better than AffineBuckets when there are
