@@ -12,7 +12,6 @@
 // CPU has AVX-512F and IFMA (kernels::kHaveIfma), so the binary runs on any x86-64.
 #include "field/kernels.hpp"
 
-#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -29,8 +28,7 @@ namespace peregrine::kernels {
 namespace {
 
 bool detect_ifma() {
-    const char* off = std::getenv("PEREGRINE_NO_IFMA");
-    if (off && *off && std::strcmp(off, "0") != 0) return false;
+    if (kernel_disabled("PEREGRINE_NO_IFMA")) return false;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
 }

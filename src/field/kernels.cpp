@@ -6,10 +6,14 @@
 namespace peregrine::kernels {
 
 #if defined(__x86_64__)
+bool kernel_disabled(const char* name) {
+    const char* off = std::getenv(name);
+    return off && *off && std::strcmp(off, "0") != 0;
+}
+
 namespace {
 bool detect_adx() {
-    const char* off = std::getenv("PEREGRINE_NO_ADX");
-    if (off && *off && std::strcmp(off, "0") != 0) return false;
+    if (kernel_disabled("PEREGRINE_NO_ADX")) return false;
     __builtin_cpu_init();
     return __builtin_cpu_supports("adx") && __builtin_cpu_supports("bmi2");
 }

@@ -157,6 +157,8 @@ inline u64 subb(u64 a, u64 b, u64& borrow) {
 // True when the CPU has ADX and BMI2 and PEREGRINE_NO_ADX is not set. Detected once at start-up;
 // the only process-wide value in the library, and it is read-only.
 extern const bool kHaveAdx;
+// Whether the environment variable `name` turns a CPU-specific kernel off (set, non-empty, not "0").
+bool kernel_disabled(const char* name);
 
 #define PEREGRINE_ADX_ROUND(AI, T0, T1, T2, T3, T4)                                                   \
     "movq " AI ", %%rdx\n\t"                                                                           \

@@ -126,9 +126,9 @@ typename J::Aff load(const std::uint8_t* p) {
 // Buckets kept in affine coordinates and filled by batches of affine additions that share one
 // field inversion (Montgomery's trick): about 6 multiplications per added point instead of 11
 // for a mixed Jacobian addition. A point whose bucket already has an addition in the current
-// batch waits for the next batch; if its bucket is taken again then (or too many points wait)
-// it goes into a second, Jacobian, bucket: waiting alone degrades badly when few buckets are in
-// use, as in the top window.
+// batch waits for the next batch. When the waiting list is full (few buckets in use, as in the
+// top window) the batch is applied early, or, if it is too short to pay for its inversion, the
+// point goes into a second, Jacobian, bucket, folded back in by finish().
 template <class J>
 class AffineBuckets {
 public:
