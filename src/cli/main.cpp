@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/commands.hpp"
 #include "formats/r1cs.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -244,6 +245,12 @@ int main(int argc, char** argv) {
     serve->add_option("--shutdown-grace", so.shutdown_grace_s, "seconds running jobs may take to finish on SIGTERM")->capture_default_str();
     serve->add_flag("--strict", so.strict, "a circuit that fails to load aborts start-up");
 
+    cli::Commands more;
+    cli::add_ptau_commands(app, more);
+    cli::add_setup_commands(app, more);
+    cli::add_zkey_commands(app, more);
+    cli::add_solidity_commands(*exp, more);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -257,6 +264,9 @@ int main(int argc, char** argv) {
         if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);
         if (*serve) return server::serve(so);
         if (*full) return cmd_fullprove(f_dir, f_zkey, f_input, f_proof, f_public, f_threads, f_verbose, f_no_verify);
+        for (auto& [sub, run] : more.runs) {
+            if (*sub) return run();
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "peregrine: error: %s\n", e.what());
         return *verify ? 2 : 1;
