@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Groth16 proving benchmark: Peregrine vs snarkjs (and rapidsnark, when RAPIDSNARK is set) on the
 # cached Poseidon-chain fixture (see bench/make-fixture.sh). Runs are interleaved round-robin in one
 # invocation; each run is timed with /usr/bin/time (wall seconds, peak RSS). One warm-up run per
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --allow-missing) allow_missing=1; shift ;;
     --out) out=${2:?}; shift 2 ;;
     --out=*) out=${1#*=}; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

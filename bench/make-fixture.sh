@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Builds (once) and caches the benchmark fixture: a chain of circomlib Poseidon(2) hashes sized so
 # that its Groth16 FFT domain is exactly 2^POWER, with its powers-of-tau file, zkey, verification
 # key, input and witness. Everything lives outside the repo, in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Micro-benchmarks of the kernels behind the prover (Google Benchmark). Not tests: run with
 // build/release/bench/micro_bench [--benchmark_filter=...]. CPU time is the number to read on a
 // shared machine.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Witness benchmark of issue 4, in one run, on the 200-Poseidon chain (tests/witness/circuits/poseidon.circom):
 #   Peregrine's <name>-witness  vs  circom's own C++ runtime with fr.asm (x86-64 only; needs nasm
 #   and libgmp-dev)  vs  circom --no_asm  vs  snarkjs wtns calculate.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Cross-compiling for 64-bit ARM Linux (Graviton, Ampere, Raspberry Pi 4/5, phones' Linux userland)
 # with Debian's g++-aarch64-linux-gnu. Libraries for tests come from Debian's arm64 packages
 # (dpkg --add-architecture arm64). Binaries run here under qemu-aarch64 (CMAKE_CROSSCOMPILING_EMULATOR).

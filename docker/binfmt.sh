@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Lets this machine run another architecture's programs (for debootstrap's second stage and the
 # few RUN steps of docker/Dockerfile's target stages): registers Debian's qemu-user-static as
 # the binfmt_misc handler, with the F flag so it also works inside chroots and container builds.

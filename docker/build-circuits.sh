@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Compiles every circuit of the witgen image (run inside docker/Dockerfile's `circuits` stage).
 #
 #   build-circuits.sh IN OUT PEREGRINE RUNTIME

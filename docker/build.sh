@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Builds Peregrine's container images from docker/Dockerfile with BuildKit cache mounts
 # (docs/containers.md): `docker buildx` when it is there, else buildah.
 #
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
         --context) context=$(cd "$2" && pwd); shift 2 ;;
         --log-dir) log_dir=$2; shift 2 ;;
         --build-arg) extra_args+=(--build-arg "$2"); shift 2 ;;
-        -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "build.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done

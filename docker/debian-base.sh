@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Makes the `debian:bookworm-slim` image the Dockerfile starts from, locally, for machines that
 # cannot pull from a registry: a `debootstrap --variant=minbase` root filesystem, slimmed like
 # Debian's official slim images, packed as a tarball (cached, so re-runs take seconds) and imported
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --mirror) mirror=$2; shift 2 ;;
         --name) name=$2; shift 2 ;;
         --refresh) refresh=1; shift ;;
-        -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "debian-base: unknown argument $1" >&2; exit 2 ;;
     esac
 done

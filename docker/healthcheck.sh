@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # HEALTHCHECK of the Peregrine images: GET /healthz from `peregrine serve` on 127.0.0.1:$PEREGRINE_PORT
 # (default 9080); healthy on HTTP 200. Needs nothing but bash (no curl or wget in the image).
 port=${PEREGRINE_PORT:-9080}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # apt inside image builds whose /var/cache/apt and /var/lib/apt are BuildKit cache mounts
 # (see docker/Dockerfile and docs/containers.md).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # ccache hit/miss report for one build step (installed as /usr/local/bin/pg-ccache in build stages):
 #   pg-ccache begin          remember the cache's counters
 #   pg-ccache end LABEL      print "pg-cache: ccache (LABEL): N compiled (misses), M from the cache (hits), ..."

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Prints the Debian packages (names, one a line) that provide the shared libraries the ELF files
 # under DIR need, leaving out the libraries DIR provides itself: what the runtime image must install.
 # Runs in docker/Dockerfile's build stage, where the target architecture's -dev packages are

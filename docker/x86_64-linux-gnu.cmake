@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Cross-compiling for x86-64 Linux with Debian's g++-x86-64-linux-gnu: used by docker/Dockerfile
 # when the build machine is arm64 and the image is linux/amd64 (the reverse of
 # cmake/aarch64-linux-gnu.cmake).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Installs the Debian packages Peregrine builds and tests with. Idempotent and quiet when
 # everything is present (no apt-get update unless something is missing).
 # Usage: scripts/deps.sh [--cross]   (--cross: also the aarch64 cross toolchain, arm64 test

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Installs the reference tools (snarkjs 0.7.6, circom2, circomlib) into tools/node/node_modules.
 # Idempotent: does nothing when the pinned versions are already there. Prints the bin directory.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Tests the container images (docker/, docs/containers.md) with buildah, on a machine without a
 # Docker engine or registry: makes debian:bookworm-slim locally (debootstrap, tarballs cached in
 # ~/.cache/peregrine/containers), then in one run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Paths of the generated fixtures (tests/fixtures/make.sh writes them).
 #pragma once
 #include <string>

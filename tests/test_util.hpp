@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Helpers shared by the unit tests: GMP conversions and deterministic random values.
 #pragma once
 #include <gmpxx.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The C API (prover.h, verifier.h) over the library.
 #include <cstdio>
 #include <cstring>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* Peregrine C API for Groth16 proving, ABI-compatible with rapidsnark's prover.h.
  *
  * Sizes are in/out: on entry the capacity of the buffer, on PROVER_OK the length written

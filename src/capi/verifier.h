@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* Peregrine C API for Groth16 verification, ABI-compatible with rapidsnark's verifier.h.
  * proof, inputs (public signals) and verification_key are NUL-terminated snarkjs JSON texts. */
 #ifndef PEREGRINE_VERIFIER_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // peregrine: command-line front end.
 #include <CLI/CLI.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // prover: drop-in for rapidsnark's `prover <circuit.zkey> <witness.wtns> <proof.json> <public.json>`.
 #include <cstdio>
 #include <exception>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // verifier: drop-in for rapidsnark's `verifier <verification_key.json> <inputs.json> <proof.json>`.
 // Exit status 0 valid, 1 invalid, 2 error.
 #include <cstdio>

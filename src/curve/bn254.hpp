@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // BN254 groups: G1 over Fq (b = 3) and G2 over Fq2 (the D-type twist, b = 3/(9+u)).
 #pragma once
 #include "curve/point.hpp"

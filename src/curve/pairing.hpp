@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The BN254 optimal ate pairing e: G1 x G2 -> GT, with GT inside Fq12.
 //
 // Tower (the same as snarkjs/ffjavascript's bn128, so Fq12 values can be exchanged with it):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Short Weierstrass curves y^2 = x^3 + b (a = 0) over a field F, in affine and Jacobian
 // coordinates. Used for BN254 G1 (over Fq) and G2 (over Fq2, the sextic twist).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Plain 256-bit unsigned integers (4 little-endian 64-bit limbs): comparison, bytes, decimal text.
 #pragma once
 #include <array>

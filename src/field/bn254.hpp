@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The BN254 (alt_bn128, "bn128" in snarkjs) base field Fq, scalar field Fr and Fq2 = Fq[u]/(u^2+1).
 #pragma once
 #include "field/fp.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Prime fields of at most 255 bits in Montgomery form over 4x64-bit limbs.
 // P supplies `static constexpr Limbs MOD` (top limb < 2^63 - 1) and a name.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // AVX-512 IFMA kernels: eight Montgomery products at once, one per 64-bit lane, in radix 2^52
 // (five limbs per element). The callers' data stays in the usual 4x64-bit Montgomery form
 // (x*2^256 mod m); each block of eight elements is transposed and re-split on the way in and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Per-architecture arithmetic kernels for 4x64-bit Montgomery fields.
 // Everything above this header is portable; this is the only place with architecture-specific
 // code. The portable kernels (unsigned __int128) compile to mul/umulh on aarch64 and run on any

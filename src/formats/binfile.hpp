@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The iden3 binary container used by .zkey, .wtns, .r1cs and .ptau files:
 // 4-byte magic, u32 version, u32 section count, then (u32 type, u64 size, bytes) per section.
 // Sections are found through the table, never by position.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // snarkjs-compatible JSON text for proofs and public signals.
 #pragma once
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // circom constraint systems (.r1cs): the header, for `peregrine info`.
 #pragma once
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // snarkjs witness files (.wtns, versions 1 and 2): section 1 header (n8, prime, count),
 // section 2 the values, little-endian canonical integers.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // snarkjs Groth16 proving keys (.zkey). The point sections stay in the memory map.
 #pragma once
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // File-level proving shared by the front ends: zkey + wtns paths in, JSON texts out.
 #pragma once
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Groth16 proving over BN254 with snarkjs proving keys: the same mathematics as snarkjs
 // (QAP evaluations from the zkey's coefficients, H on the odd points of the 2n domain).
 #pragma once

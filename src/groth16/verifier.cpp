@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 #include "groth16/verifier.hpp"
 
 #include "curve/pairing.hpp"

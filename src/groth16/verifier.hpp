@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Groth16 verification over BN254: e(A, B) == e(alpha, beta) * e(vk_x, gamma) * e(C, delta),
 // with vk_x = IC_0 + sum_i public_i * IC_i.
 #pragma once

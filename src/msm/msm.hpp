@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Multi-scalar multiplication sum_i k_i * P_i (Pippenger's bucket method, signed windows),
 // spread over a caller-supplied thread pool.
 #pragma once

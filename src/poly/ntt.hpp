@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Radix-2 number-theoretic transforms over Fr on power-of-two domains, in natural order.
 #pragma once
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The proving service's jobs: a bounded queue, a fixed number of workers proving on a shared
 // ThreadPool, cancellation (queued or running), and finished results kept for a while.
 #pragma once

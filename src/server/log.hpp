@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Structured log lines of the proving service: one JSON object per line on stderr.
 #pragma once
 #include <nlohmann/json.hpp>

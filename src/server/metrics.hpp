@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Counters and histograms of the proving service, rendered in the Prometheus text format.
 #pragma once
 #include <cstdint>

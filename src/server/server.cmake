@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # `peregrine serve`: the HTTP proving service (src/server). Included from the top-level
 # CMakeLists.txt. HTTP is Debian's cpp-httplib (libcpp-httplib-dev): a compiled library whose
 # header must be used with the same CPPHTTPLIB_* definitions it was built with (they change the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // `peregrine serve`: an HTTP proving service (see docs/serve.md).
 #pragma once
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Large scratch arrays (MSM digits and endomorphism images: megabytes per MSM), left
 // uninitialised and, on Linux, backed by transparent huge pages when the kernel allows it:
 // zero-filling and first-touch page faults of such buffers cost several percent of a proof.

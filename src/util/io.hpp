@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Files: read-only memory maps and atomic writes.
 #pragma once
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // A small fixed-size thread pool. Nothing in the library starts threads of its own: callers
 // create a pool and pass it down. parallel_for runs on the pool's workers and the calling thread.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // `circuit build`: circom -> generated C++ -> native witness command and shared library.
 // See build.hpp for the interface and the runtime directory's layout.
 #include "witness/build.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // `peregrine circuit build`: compiles a circom circuit into a native witness generator.
 //
 //   circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Peregrine's implementation of the field API circom's generated witness code calls (see fr.hpp
 // for the representation and the semantics), on top of the library's BN254 Fr kernels.
 #include "fr.hpp"

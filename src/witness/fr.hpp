@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Peregrine's field runtime for the C++ witness code that circom 2.2.x generates (`circom --c`),
 // for the BN254 scalar field. It replaces the fr.hpp/fr.cpp/fr.asm circom ships: same element
 // layout and function names (the generated <circuit>.cpp, calcwit.hpp and circom.hpp compile

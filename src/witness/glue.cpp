@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Per-circuit glue of a native witness generator, compiled by `circuit build` next to circom's
 // generated <name>.cpp (with the generated calcwit.hpp/circom.hpp on the include path) and
 // linked with libperegrine_witness_rt.a. It provides:

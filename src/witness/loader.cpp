@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 #include "witness/loader.hpp"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Loading a witness library built by `circuit build` (lib<name>-witness.so) for in-process witness
 // calculation: `peregrine witness` and `peregrine fullprove`.
 #pragma once

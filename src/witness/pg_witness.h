@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* The C API of a witness library built by `peregrine circuit build` (lib<name>-witness.so).
  *
  * Every function is thread-safe: several threads may compute witnesses with the same library at

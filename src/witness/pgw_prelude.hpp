@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Included by `circuit build` into circom's generated <name>.cpp, right after its own includes.
 // Turns the generated code's internal `assert`s into exceptions (never an abort), and routes the
 // generated release_memory_component to the glue's version (which also clears the pointers, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Input JSON, .wtns encoding and file helpers of the native witness generators.
 #include "runtime.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The circuit-independent part of Peregrine's native witness generators: errors, conversions,
 // input JSON, .wtns encoding. Compiled once into libperegrine_witness_rt.a; the per-circuit glue
 // (glue.cpp) and circom's generated code link against it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Native witness generation for circom circuits (issue 4). Included from the top-level
 # CMakeLists.txt after the peregrine libraries are defined:
 #   include(src/witness/witness.cmake)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The `<name>-witness <input.json> <out.wtns>` command of a built circuit: reads the input, calls
 // the circuit's pg_witness_calculate (linked into the same executable) and writes the witness
 // atomically. Errors: one line on stderr, exit status 1.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /* The C API from plain C, linked against the installed shared library (see run.sh). */
 #include <pthread.h>
 #include <stdio.h>

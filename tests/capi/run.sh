@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Installs the build into a temporary prefix, builds tests/capi/capi_test.c as C against the
 # installed shared library twice (pkg-config, and CMake's find_package), runs it, and has
 # snarkjs verify a proof it produced.

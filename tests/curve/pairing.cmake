@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # BN254 pairing tests. Included from tests/CMakeLists.txt; expects the `peregrine` library
 # (with src/curve/pairing.cpp) and GTest to be available.
 add_executable(pairing_test ${CMAKE_CURRENT_LIST_DIR}/pairing_test.cpp)

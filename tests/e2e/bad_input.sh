@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Bad input: one clear error line naming the file, exit status 1 (never a crash), and no
 # output files written or modified.
 set -uo pipefail

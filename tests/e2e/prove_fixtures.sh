@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Every fixture proved by `peregrine prove` and by `prover` must pass `snarkjs groth16 verify`,
 # and public.json must be byte-identical to the one snarkjs wrote.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Verifies many Groth16 proofs with snarkjs in one Node process: the same groth16.verify the
 // `snarkjs groth16 verify` command calls on the parsed JSON files, with one process start and curve
 // set-up instead of one per proof (seconds each on a small machine).

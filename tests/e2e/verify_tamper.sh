@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Tampered Groth16 proofs: `peregrine verify` and the rapidsnark-style `verifier` must agree with
 # snarkjs on every case, and must sort rejections into the right exit status:
 #   0  valid proof

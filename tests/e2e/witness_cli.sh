@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # `peregrine circuit build`, `peregrine witness` and `peregrine fullprove` end to end on a fixture
 # circuit, judged by the fixture's snarkjs outputs and by `snarkjs groth16 verify`; and their bad
 # inputs (exit status 1, one error line, no output file written or modified).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // Cancellation of a proof (ProveOptions::cancel, ThreadPool::CancelScope), which `peregrine serve`
 // uses for DELETE /v1/proofs/<id> and shutdown.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT OR Apache-2.0
 """`peregrine serve` end to end: real servers on loopback (port 0: the server picks a free port and
 names it in its "listening" log line), driven with the standard library's HTTP client.
 

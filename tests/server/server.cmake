@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Tests of `peregrine serve` (src/server). Included from tests/CMakeLists.txt.
 set(PEREGRINE_SERVER_TESTS ${CMAKE_CURRENT_LIST_DIR})
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // `circuit build` as a standalone command for the tests (the peregrine CLI wires the same
 // function as `peregrine circuit build`).
 #include "witness/build.hpp"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Native witness generation end to end, judged by snarkjs.
 #
 # usage: e2e.sh <mode> <build_tool> <lib_test> <runtime_dir> <work_dir>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The witness field runtime (src/witness/fr.cpp) against an independent GMP model of circom's
 // semantics, for every element representation (short, short Montgomery, long, long Montgomery).
 #include <gmpxx.h>

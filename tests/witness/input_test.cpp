@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // The input JSON reader of the witness runtime: what it accepts (as snarkjs does) and how it
 // refuses the rest (one message naming the signal).
 #include <gtest/gtest.h>

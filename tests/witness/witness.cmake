@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT OR Apache-2.0
 # Tests of native witness generation (issue 4). Included from tests/CMakeLists.txt:
 #   include(${CMAKE_CURRENT_SOURCE_DIR}/witness/witness.cmake)
 set(PEREGRINE_WITNESS_TESTS ${CMAKE_CURRENT_LIST_DIR})

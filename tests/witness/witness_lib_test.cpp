@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 // In-process witness calculation through a built circuit's shared library (WitnessLibrary):
 //   witness_lib_test <lib.so | dir> <input.json> <expected.wtns> [threads] [iterations]
 // 1. one calculation must equal expected.wtns (snarkjs's) byte for byte; prints its time;
