@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/usage.hpp"
 #include "formats/r1cs.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -33,8 +34,8 @@ ProveOptions make_prove_options(const Zkey& zkey, const std::string& zkey_path, 
     opts.timings = &tm;
     opts.verify = !no_verify;
     if (verbose) {
-        std::fprintf(stderr, "peregrine: %s: nVars %u, nPublic %u, domain 2^%u, %u threads\n", zkey_path.c_str(),
-                     zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size());
+        std::fprintf(stderr, "peregrine: %s: nVars %u, nPublic %u, domain 2^%u, %u thread%s\n", zkey_path.c_str(),
+                     zkey.n_vars(), zkey.n_public(), zkey.log_domain_size(), pool.size(), pool.size() == 1 ? "" : "s");
         opts.on_phase = [](const char* p) { std::fprintf(stderr, "peregrine: phase %s\n", p); };
     }
     return opts;
@@ -48,8 +49,51 @@ void print_prove_timings(const char* first, double first_ms, const ProveTimings&
                  first, first_ms, tm.qap_ms, tm.ntt_ms, tm.msm_ms, tm.verify_ms, tm.total_ms, total_ms);
 }
 
+// Argument-order mistakes, recognised from the files' contents before anything is written.
+void check_prove_order(const std::string& zkey_path, const std::string& wtns_path) {
+    const std::string k = cli::sniff_argument(zkey_path), w = cli::sniff_argument(wtns_path);
+    if (k == "wtns" || w == "zkey") {
+        throw cli::UsageError(zkey_path + " is " + (k == "wtns" ? "a witness" : "not a proving key") + " and " + wtns_path +
+                                  (w == "zkey" ? " a proving key" : " not a witness"),
+                              "expected the .zkey first, then the .wtns; did you swap the arguments?");
+    }
+}
+
+// A circuit directory (or its library) is expected first: a JSON file there is a swap (for fullprove,
+// also a proving key there with a directory after it).
+void check_circuit_dir_first(const std::string& dir, const std::string& zkey_path = "") {
+    const std::string t = cli::sniff_argument(dir);
+    const std::string k = zkey_path.empty() ? "" : cli::sniff_argument(zkey_path);
+    const bool key_swapped = t == "zkey" && (k == "directory" || k == "elf");
+    if (t == "json" || t == "json-array" || key_swapped) {
+        throw cli::UsageError(dir + " is " + (key_swapped ? "a proving key" : "a JSON file") + ", not a circuit directory",
+                              "expected the circuit directory (the output of `peregrine circuit build`) first; did you "
+                              "swap the arguments?");
+    }
+}
+
+void check_verify_order(const std::string& vk_path, const std::string& public_path, const std::string& proof_path) {
+    const std::string v = cli::sniff_argument(vk_path), pub = cli::sniff_argument(public_path),
+                      prf = cli::sniff_argument(proof_path);
+    auto what = [](const std::string& t) -> std::string {
+        if (t == "proof") return "a proof";
+        if (t == "vk") return "a verification key";
+        if (t == "json-array") return "a list of public signals";
+        return "";
+    };
+    std::string msg;
+    if (v == "proof" || v == "json-array") msg = vk_path + " is " + what(v) + ", not a verification key";
+    else if (pub == "proof" || pub == "vk") msg = public_path + " is " + what(pub) + ", not the public signals";
+    else if (prf == "json-array" || prf == "vk") msg = proof_path + " is " + what(prf) + ", not a proof";
+    if (!msg.empty()) {
+        throw cli::UsageError(msg, "expected the order <verification_key.json> <public.json> <proof.json>; did you "
+                                   "swap the arguments?");
+    }
+}
+
 int cmd_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
               const std::string& public_path, unsigned threads, bool verbose, bool no_verify) {
+    check_prove_order(zkey_path, wtns_path);
     const auto t0 = std::chrono::steady_clock::now();
     ThreadPool pool(threads);
     Zkey zkey(zkey_path);
@@ -74,6 +118,7 @@ witness::WitnessBuffer calculate_witness(const witness::WitnessLibrary& lib, con
 
 // In-process witness calculation with a circuit library built by `peregrine circuit build`.
 int cmd_witness(const std::string& dir, const std::string& input_path, const std::string& out_path, bool verbose) {
+    check_circuit_dir_first(dir);
     const auto t0 = std::chrono::steady_clock::now();
     witness::WitnessLibrary lib(dir);
     const std::string input = read_text_file(input_path);
@@ -92,6 +137,7 @@ int cmd_witness(const std::string& dir, const std::string& input_path, const std
 int cmd_fullprove(const std::string& dir, const std::string& zkey_path, const std::string& input_path,
                   const std::string& proof_path, const std::string& public_path, unsigned threads, bool verbose,
                   bool no_verify) {
+    check_circuit_dir_first(dir, zkey_path);
     const auto t0 = std::chrono::steady_clock::now();
     witness::WitnessLibrary lib(dir);
     Zkey zkey(zkey_path);
@@ -115,6 +161,7 @@ int cmd_fullprove(const std::string& dir, const std::string& zkey_path, const st
 }
 
 int cmd_verify(const std::string& vk_path, const std::string& public_path, const std::string& proof_path) {
+    check_verify_order(vk_path, public_path, proof_path);
     VerifyingKey vk = vk_from_json(read_text_file(vk_path), vk_path);
     std::vector<Limbs> pub = public_from_json(read_text_file(public_path), public_path);
     Proof proof = proof_from_json(read_text_file(proof_path), proof_path);
@@ -165,10 +212,6 @@ int cmd_info(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // `circuit build` has its own argument parser (also used by tests and the container build).
-    if (argc >= 3 && std::string(argv[1]) == "circuit" && std::string(argv[2]) == "build") {
-        return witness::circuit_build(argc - 2, argv + 2);
-    }
     CLI::App app{"Peregrine: Groth16 proving for circom circuits (BN254)", "peregrine"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "peregrine 0.1.0");
@@ -176,11 +219,11 @@ int main(int argc, char** argv) {
     std::string zkey, wtns, proof, pub, info_path;
     unsigned threads = 0;
     bool verbose = false;
-    auto* prove = app.add_subcommand("prove", "Prove: <circuit.zkey> <witness.wtns> <proof.json> <public.json>");
-    prove->add_option("zkey", zkey, "snarkjs Groth16 proving key")->required();
-    prove->add_option("wtns", wtns, "witness (.wtns)")->required();
-    prove->add_option("proof", proof, "output proof.json")->required();
-    prove->add_option("public", pub, "output public.json")->required();
+    auto* prove = app.add_subcommand("prove", "Prove with a snarkjs Groth16 key and witness (as snarkjs groth16 prove)");
+    prove->add_option("<circuit.zkey>", zkey, "snarkjs Groth16 proving key")->required();
+    prove->add_option("<witness.wtns>", wtns, "witness (.wtns)")->required();
+    prove->add_option("<proof.json>", proof, "output proof")->required();
+    prove->add_option("<public.json>", pub, "output public signals")->required();
     prove->add_option("--threads,-t", threads, "worker threads (default: all cores)");
     prove->add_flag("--verbose,-v", verbose, "progress and per-phase timings on stderr");
 
@@ -188,53 +231,69 @@ int main(int argc, char** argv) {
     prove->add_flag("--no-verify", no_verify, "do not verify the proof before writing it");
 
     std::string vk_path, pub_path, proof_path;
-    auto* verify = app.add_subcommand("verify", "Verify: <verification_key.json> <public.json> <proof.json>; exit 0 valid, 1 invalid, 2 error");
-    verify->add_option("vk", vk_path, "verification key (snarkjs JSON)")->required();
-    verify->add_option("public", pub_path, "public signals (JSON)")->required();
-    verify->add_option("proof", proof_path, "proof (JSON)")->required();
+    auto* verify = app.add_subcommand("verify", "Verify a proof; exit 0 valid, 1 invalid, 2 error");
+    verify->add_option("<verification_key.json>", vk_path, "verification key (snarkjs JSON)")->required();
+    verify->add_option("<public.json>", pub_path, "public signals (JSON)")->required();
+    verify->add_option("<proof.json>", proof_path, "proof (JSON)")->required();
 
     std::string ex_zkey, ex_out;
     auto* exp = app.add_subcommand("export", "Export data from a proving key");
     exp->require_subcommand(1);
-    auto* exp_vk = exp->add_subcommand("vk", "<circuit.zkey> <verification_key.json>, as snarkjs zkey export verificationkey");
+    auto* exp_vk = exp->add_subcommand("vk", "The verification key of a .zkey (as snarkjs zkey export verificationkey)");
     exp_vk->alias("verificationkey");
-    exp_vk->add_option("zkey", ex_zkey, "proving key")->required();
-    exp_vk->add_option("out", ex_out, "output verification_key.json")->required();
+    exp_vk->add_option("<circuit.zkey>", ex_zkey, "proving key")->required();
+    exp_vk->add_option("<verification_key.json>", ex_out, "output verification key")->required();
 
     auto* info = app.add_subcommand("info", "Describe a .zkey, .wtns or .r1cs file");
-    info->add_option("file", info_path, "file")->required();
+    info->add_option("<file>", info_path, ".zkey, .wtns or .r1cs file")->required();
 
-    auto* circuit = app.add_subcommand("circuit", "Circuits: `peregrine circuit build --help`");
+    witness::BuildOptions bo;
+    auto* circuit = app.add_subcommand("circuit", "Circuits: compile a circom circuit (circuit build)");
     circuit->require_subcommand(1);
-    circuit->add_subcommand("build",
-                            "<circuit.circom> [-l dir]... -o <dir> [-O level]: compile a circom circuit into a native "
-                            "witness generator (command and library)");
+    auto* cbuild = circuit->add_subcommand(
+        "build",
+        "Compile a circom circuit (circom --c --r1cs --sym) into a native witness generator: "
+        "<dir>/<name>-witness <input.json> <out.wtns> and <dir>/lib<name>-witness.so (used by witness, fullprove, serve)");
+    cbuild->add_option("<circuit.circom>", bo.circuit, "circom source of the main component")->required();
+    cbuild->add_option("-l", bo.includes, "include directory for circom (repeatable)")->allow_extra_args(false)->type_name("DIR");
+    cbuild->add_option("-o", bo.out_dir, "output directory (created if missing); required")->type_name("DIR");
+    cbuild->add_option("-O", bo.opt_level, "C++ optimisation level: 0, 1, 2, 3, s, g, fast (huge straight-line functions: at most 1)")->capture_default_str()->type_name("LEVEL");
+    cbuild->add_flag("--wasm", bo.wasm, "also write circom's WebAssembly witness calculator (<dir>/<name>_js/)");
+    cbuild->add_option("--circom-O", bo.circom_opt, "circom's constraint simplification: 0, 1 (circom's default) or 2")->type_name("N");
+    cbuild->add_option("--circom", bo.circom,
+                       "circom 2 executable (default: $PEREGRINE_CIRCOM, else `circom`, then `circom2`, on PATH, "
+                       "else tools/node/node_modules/.bin/circom2 of the source checkout, installed there by "
+                       "scripts/npm-tools.sh if missing)")
+        ->type_name("PATH");
+    cbuild->add_option("--cxx", bo.cxx, "C++ compiler (default: $CXX, else the one Peregrine was built with)")->type_name("CXX");
+    cbuild->add_option("--runtime", bo.runtime_dir, "Peregrine's witness runtime directory (default: next to the executable)")->type_name("DIR");
+    cbuild->add_option("-j", bo.jobs, "parallel compiler processes (default: number of CPUs)")->type_name("N");
+    cbuild->add_flag("--verbose,-v", bo.verbose, "show the commands run and circom's output");
 
     std::string w_dir, w_input, w_out;
     bool w_verbose = false;
-    auto* wit = app.add_subcommand("witness", "Witness: <circuit dir> <input.json> <out.wtns> (in process, with the "
-                                              "library `circuit build` wrote)");
-    wit->add_option("dir", w_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
-    wit->add_option("input", w_input, "input signals (JSON)")->required();
-    wit->add_option("out", w_out, "output witness (.wtns)")->required();
+    auto* wit = app.add_subcommand("witness", "Compute a witness in process, with the library `circuit build` wrote "
+                                              "(as snarkjs wtns calculate)");
+    wit->add_option("<circuit-dir>", w_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
+    wit->add_option("<input.json>", w_input, "input signals (JSON)")->required();
+    wit->add_option("<witness.wtns>", w_out, "output witness")->required();
     wit->add_flag("--verbose,-v", w_verbose, "timings on stderr");
 
     std::string f_dir, f_zkey, f_input, f_proof, f_public;
     unsigned f_threads = 0;
     bool f_verbose = false, f_no_verify = false;
-    auto* full = app.add_subcommand(
-        "fullprove", "Witness + proof in one process: <circuit dir> <circuit.zkey> <input.json> <proof.json> <public.json>");
-    full->add_option("dir", f_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
-    full->add_option("zkey", f_zkey, "snarkjs Groth16 proving key")->required();
-    full->add_option("input", f_input, "input signals (JSON)")->required();
-    full->add_option("proof", f_proof, "output proof.json")->required();
-    full->add_option("public", f_public, "output public.json")->required();
+    auto* full = app.add_subcommand("fullprove", "Witness and proof in one process, without temporary files");
+    full->add_option("<circuit-dir>", f_dir, "output directory of `peregrine circuit build` (or its lib<name>-witness.so)")->required();
+    full->add_option("<circuit.zkey>", f_zkey, "snarkjs Groth16 proving key")->required();
+    full->add_option("<input.json>", f_input, "input signals (JSON)")->required();
+    full->add_option("<proof.json>", f_proof, "output proof")->required();
+    full->add_option("<public.json>", f_public, "output public signals")->required();
     full->add_option("--threads,-t", f_threads, "worker threads (default: all cores)");
     full->add_flag("--verbose,-v", f_verbose, "progress and per-phase timings on stderr");
     full->add_flag("--no-verify", f_no_verify, "do not verify the proof before writing it");
 
     server::ServeOptions so;
-    auto* serve = app.add_subcommand("serve", "HTTP proving service: --circuits DIR [--port P] ... (docs/serve.md)");
+    auto* serve = app.add_subcommand("serve", "HTTP proving service (docs/serve.md)");
     serve->add_option("--circuits", so.circuits_dir, "directory of <name>.zkey + <name>/ (circuit build output)")->required();
     serve->add_option("--port,-p", so.port, "TCP port (0: any free port, named in the log)")->capture_default_str();
     serve->add_option("--bind", so.bind, "address to listen on")->capture_default_str();
@@ -252,22 +311,25 @@ int main(int argc, char** argv) {
     cli::add_zkey_commands(app, more);
     cli::add_solidity_commands(*exp, more);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    }
+    cli::finish_setup(app);
+    if (const int rc = cli::parse_command_line(app, argc, argv); rc >= 0) return rc;
     try {
         if (*prove) return cmd_prove(zkey, wtns, proof, pub, threads, verbose, no_verify);
         if (*verify) return cmd_verify(vk_path, pub_path, proof_path);
         if (*exp_vk) return cmd_export_vk(ex_zkey, ex_out);
         if (*info) return cmd_info(info_path);
+        if (*cbuild) {
+            if (bo.out_dir.empty()) throw cli::UsageError("no output directory given (-o <dir>)");
+            return witness::circuit_build(bo);
+        }
         if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);
         if (*serve) return server::serve(so);
         if (*full) return cmd_fullprove(f_dir, f_zkey, f_input, f_proof, f_public, f_threads, f_verbose, f_no_verify);
         for (auto& [sub, run] : more.runs) {
             if (*sub) return run();
         }
+    } catch (const cli::UsageError& e) {
+        return cli::report_usage_error(cli::chosen_command(app), e.what(), e.hint);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "peregrine: error: %s\n", e.what());
         return *verify ? 2 : 1;

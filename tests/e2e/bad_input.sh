@@ -50,7 +50,8 @@ for tool in "$peregrine prove" "$prover"; do
     expect_error "$t bls12-381 zkey" "another curve" $tool "$data/bad/bls_multiplier.zkey" "$m/witness.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t bls12-381 wtns" "another curve" $tool "$m/circuit.zkey" "$data/bad/bls_multiplier.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t plonk zkey" "not a Groth16 zkey" $tool "$data/bad/plonk_multiplier.zkey" "$m/witness.wtns" "$tmp/proof.json" "$tmp/public.json"
-    expect_error "$t zkey and wtns swapped" "not a .zkey file" $tool "$m/witness.wtns" "$m/circuit.zkey" "$tmp/proof.json" "$tmp/public.json"
+    # (peregrine prove recognises the swap as a usage error: tests/e2e/cli_usage.sh)
+    [ "$t" = prover ] && expect_error "$t zkey and wtns swapped" "not a .zkey file" $tool "$m/witness.wtns" "$m/circuit.zkey" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t unsatisfied witness" "does not satisfy the circuit" $tool "$m/circuit.zkey" "$tmp/wrong.wtns" "$tmp/proof.json" "$tmp/public.json"
     expect_error "$t unwritable public.json" "missing/public.json: cannot write" $tool "$m/circuit.zkey" "$m/witness.wtns" "$tmp/proof.json" "$tmp/missing/public.json"
 done
