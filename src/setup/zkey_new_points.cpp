@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+#include "setup/zkey_new_points.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "curve/bn254.hpp"
+#include "msm/msm.hpp"
+#include "setup/keys.hpp"
+#include "setup/ptau_prepare.hpp"
+#include "util/error.hpp"
+#include "util/progress.hpp"
+
+namespace peregrine::setup {
+
+namespace {
+
+constexpr std::uint32_t kOne = 0xffffffffu;  // coefficient index meaning 1
+constexpr std::size_t kHeavy = 2048;          // terms from which a point is an MSM over the pool
+constexpr std::size_t kBlock = std::size_t(1) << 14;
+constexpr std::size_t kChunk = 32;
+
+enum Base : std::uint8_t { kTau, kTauG2, kAlpha, kBeta };
+
+struct Term {
+    std::uint32_t base;  // index into the Lagrange array
+    std::uint32_t coef;  // index into cs.terms, or kOne
+    Base kind;
+};
+
+// Terms grouped by target point (CSR).
+struct Csr {
+    std::vector<std::uint64_t> start;
+    std::vector<Term> terms;
+};
+
+Csr build_csr(const R1cs& cs, Target t, std::uint32_t count) {
+    const std::uint32_t n_pub = cs.n_public(), n_c = cs.header.n_constraints;
+    // visit(fn): fn(target, Term) for every term of t, in snarkjs's order.
+    auto visit = [&](auto&& fn) {
+        for (std::uint32_t c = 0; c < n_c; ++c) {
+            for (std::uint32_t m = 0; m < 3; ++m) {
+                for (std::uint64_t k = cs.lc_start[3 * c + m]; k < cs.lc_start[3 * c + m + 1]; ++k) {
+                    const std::uint32_t s = cs.terms[k].signal;
+                    const Term term{c, std::uint32_t(k), kTau};
+                    switch (t) {
+                        case Target::A:
+                            if (m == 0) fn(s, term);
+                            break;
+                        case Target::B1:
+                            if (m == 1) fn(s, term);
+                            break;
+                        case Target::B2:
+                            if (m == 1) fn(s, Term{c, std::uint32_t(k), kTauG2});
+                            break;
+                        case Target::IC:
+                        case Target::C: {
+                            const Base b = m == 0 ? kBeta : m == 1 ? kAlpha : kTau;
+                            if ((s <= n_pub) == (t == Target::IC)) fn(t == Target::IC ? s : s - n_pub - 1, Term{c, std::uint32_t(k), b});
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        for (std::uint32_t s = 0; s <= n_pub; ++s) {
+            if (t == Target::A) fn(s, Term{n_c + s, kOne, kTau});
+            if (t == Target::IC) fn(s, Term{n_c + s, kOne, kBeta});
+        }
+    };
+    Csr m;
+    m.start.assign(std::size_t(count) + 1, 0);
+    visit([&](std::uint32_t target, const Term&) { ++m.start[target + 1]; });
+    for (std::size_t i = 0; i < count; ++i) m.start[i + 1] += m.start[i];
+    m.terms.resize(m.start[count]);
+    std::vector<std::uint64_t> pos(m.start.begin(), m.start.end() - 1);
+    visit([&](std::uint32_t target, const Term& term) { m.terms[pos[target]++] = term; });
+    return m;
+}
+
+template <class J>
+struct Ops;
+template <>
+struct Ops<G1> {
+    static constexpr std::size_t kSize = 64;
+    static G1Affine from(const std::uint8_t* p) { return g1_from_lem(p); }
+    static void to(const G1Affine& a, std::uint8_t* p) { g1_to_lem(a, p); }
+    static G1 mul(const G1& p, const Limbs& k) { return g1_mul_glv(p, k); }
+    static G1 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g1(b, s, n, pool); }
+};
+template <>
+struct Ops<G2> {
+    static constexpr std::size_t kSize = 128;
+    static G2Affine from(const std::uint8_t* p) { return g2_from_lem(p); }
+    static void to(const G2Affine& a, std::uint8_t* p) { g2_to_lem(a, p); }
+    static G2 mul(const G2& p, const Limbs& k) { return g2_mul_glv(p, k); }
+    static G2 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g2(b, s, n, pool); }
+};
+
+const Limbs kMinusOne = {FrParams::MOD[0] - 1, FrParams::MOD[1], FrParams::MOD[2], FrParams::MOD[3]};
+
+template <class J>
+void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::uint32_t count, ThreadPool& pool,
+                    Progress& prog, const std::function<void(const std::uint8_t*, std::size_t)>& emit) {
+    using O = Ops<J>;
+    const std::uint8_t* bases[4] = {lb.tau_g1, lb.tau_g2, lb.alpha_g1, lb.beta_g1};
+    auto base = [&](const Term& t) { return bases[t.kind] + O::kSize * std::size_t(t.base); };
+    auto coef = [&](const Term& t) -> const Limbs& {
+        static const Limbs one{1, 0, 0, 0};
+        return t.coef == kOne ? one : cs.terms[t.coef].coef;
+    };
+    std::vector<J> res(std::min<std::size_t>(count, kBlock));
+    std::vector<std::uint8_t> out(res.size() * O::kSize);
+    for (std::size_t b0 = 0; b0 < count; b0 += kBlock) {
+        const std::size_t bn = std::min<std::size_t>(kBlock, count - b0);
+        // Points with many terms: one MSM each over the whole pool.
+        for (std::size_t i = 0; i < bn; ++i) {
+            const std::uint64_t lo = m.start[b0 + i], hi = m.start[b0 + i + 1];
+            if (hi - lo < kHeavy) continue;
+            std::vector<std::uint8_t> bb((hi - lo) * O::kSize);
+            std::vector<Limbs> sc(hi - lo);
+            for (std::uint64_t k = lo; k < hi; ++k) {
+                std::memcpy(bb.data() + O::kSize * (k - lo), base(m.terms[k]), O::kSize);
+                sc[k - lo] = coef(m.terms[k]);
+            }
+            res[i] = O::msm(bb.data(), sc.data(), hi - lo, pool);
+        }
+        pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
+            const std::size_t lo = c * kChunk, hi = std::min(bn, lo + kChunk);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
+                if (t1 - t0 >= kHeavy) continue;
+                J acc = J::infinity();
+                for (std::uint64_t k = t0; k < t1; ++k) {
+                    const Term& t = m.terms[k];
+                    const Limbs& s = coef(t);
+                    if (is_zero(s)) continue;
+                    const auto p = O::from(base(t));
+                    if (s == Limbs{1, 0, 0, 0}) {
+                        acc = acc.add(p);
+                    } else if (s == kMinusOne) {
+                        acc = acc.add(p.neg());
+                    } else {
+                        acc = acc.add(O::mul(J::from_affine(p), s));
+                    }
+                }
+                res[i] = acc;
+            }
+            const std::vector<J> part(res.begin() + std::ptrdiff_t(lo), res.begin() + std::ptrdiff_t(hi));
+            const auto aff = batch_to_affine(part);
+            for (std::size_t i = lo; i < hi; ++i) O::to(aff[i - lo], out.data() + O::kSize * i);
+            prog.advance(hi - lo);
+        });
+        emit(out.data(), bn);
+    }
+}
+
+}  // namespace
+
+std::uint32_t PointSums::count(Target t) const {
+    const std::uint32_t n_pub = cs_.n_public(), n_vars = cs_.header.n_wires;
+    switch (t) {
+        case Target::IC: return n_pub + 1;
+        case Target::C: return n_vars - n_pub - 1;
+        default: return n_vars;
+    }
+}
+
+void PointSums::compute(Target t, ThreadPool& pool, bool progress,
+                        const std::function<void(const std::uint8_t*, std::size_t)>& emit) const {
+    static const char* const names[] = {"setup IC", "setup C", "setup A", "setup B1", "setup B2"};
+    const std::uint32_t n = count(t);
+    const Csr m = build_csr(cs_, t, n);
+    Progress prog(names[int(t)], n, progress);
+    if (t == Target::B2) {
+        compute_points<G2>(cs_, lb_, m, n, pool, prog, emit);
+    } else {
+        compute_points<G1>(cs_, lb_, m, n, pool, prog, emit);
+    }
+}
+
+void hash_lem(Blake2b& h, const std::uint8_t* lem, std::size_t n, bool g2, ThreadPool& pool) {
+    std::vector<std::uint8_t> u(n * (g2 ? 128 : 64));
+    if (g2) {
+        g2_lem_to_uncompressed(lem, n, u.data(), pool);
+    } else {
+        g1_lem_to_uncompressed(lem, n, u.data(), pool);
+    }
+    h.update(u.data(), u.size());
+}
+
+namespace {
+
+// A coordinate as snarkjs reads arbitrary bytes: a Montgomery-form integer, taken mod q.
+Fq fq_from_raw(const std::uint8_t* p) {
+    Limbs a = limbs_from_le(p);
+    const Limbs& q = FqParams::MOD;
+    while (cmp(a, q) >= 0) {
+        unsigned __int128 borrow = 0;
+        for (int i = 0; i < 4; ++i) {
+            const unsigned __int128 d = (unsigned __int128)a[i] - q[i] - borrow;
+            a[i] = (std::uint64_t)d;
+            borrow = (d >> 64) ? 1 : 0;
+        }
+    }
+    return Fq::from_mont(a);
+}
+
+}  // namespace
+
+void hash_h_points(Blake2b& h, Bytes tau_g1, Bytes tau_g2, std::size_t domain, ThreadPool& pool) {
+    const std::uint32_t v = std::uint32_t(domain - 1);
+    const std::uint8_t b[4] = {std::uint8_t(v >> 24), std::uint8_t(v >> 16), std::uint8_t(v >> 8), std::uint8_t(v)};
+    h.update(b, 4);
+    constexpr std::size_t kSnarkjsChunk = std::size_t(1) << 14;
+    const std::size_t count =
+        domain - 1 <= kSnarkjsChunk ? domain - 1 : (domain - 1 + kSnarkjsChunk - 1) / kSnarkjsChunk * kSnarkjsChunk;
+    const std::size_t n_tau = tau_g1.size / 64;
+    if (count + domain > n_tau + 1) throw Error("powers of tau too small for the H points");
+    std::uint8_t past_end[64];
+    if (count + domain > n_tau) {
+        // snarkjs reads 64 bytes past tauG1: the header of the section after it and its first bytes.
+        if (tau_g2.data != tau_g1.data + tau_g1.size + 12)
+            throw Error("powers of tau: the section after tauG1 is not tauG2; this layout is not supported");
+        std::memcpy(past_end, tau_g1.data + tau_g1.size, 64);
+    }
+    std::vector<std::uint8_t> u(std::min(count, kBlock) * 64);
+    for (std::size_t b0 = 0; b0 < count; b0 += kBlock) {
+        const std::size_t bn = std::min(kBlock, count - b0);
+        pool.run((bn + 255) / 256, [&](std::size_t c) {
+            const std::size_t lo = c * 256, hi = std::min(bn, lo + 256);
+            std::vector<G1> pts;
+            pts.reserve(hi - lo);
+            for (std::size_t i = b0 + lo; i < b0 + hi; ++i) {
+                const std::uint8_t* hp = i + domain < n_tau ? tau_g1.data + 64 * (i + domain) : past_end;
+                const G1Affine hi_pt{fq_from_raw(hp), fq_from_raw(hp + 32)};
+                const G1Affine lo_pt = g1_from_lem(tau_g1.data + 64 * i);
+                pts.push_back(G1::from_affine(hi_pt).add(lo_pt.neg()));
+            }
+            const auto aff = batch_to_affine(pts);
+            for (std::size_t i = lo; i < hi; ++i) g1_to_uncompressed(aff[i - lo], u.data() + 64 * i);
+        });
+        h.update(u.data(), bn * 64);
+    }
+}
+
+}  // namespace peregrine::setup
