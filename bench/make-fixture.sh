@@ -6,10 +6,12 @@
 #   ${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench/poseidon<POWER>/
 # and is reused when present. Prints that directory on stdout (logs go to stderr).
 #
-# usage: bench/make-fixture.sh [--power 12|14|16]   (default 16)
+# usage: bench/make-fixture.sh [--power 10..22]   (default 16)
 #
-# The power-16 fixture takes a long time (the powers-of-tau "prepare phase2" step dominates,
-# 30+ minutes on two cores). Steps are resumable: each one writes to a temporary file and renames
+# The powers of tau and the key are made with Peregrine's setup tools (`ptau new|contribute|prepare`,
+# `setup`, `zkey contribute`), and the key is checked once with `snarkjs zkey verify`; with
+# PEREGRINE_FIXTURE_TOOL=snarkjs they come from snarkjs instead (its prepare phase2 takes 30+ minutes
+# at 2^16). The circom compile of large chains takes a while too. Steps are resumable: each one writes to a temporary file and renames
 # it, so an interrupted run continues where it stopped. Only one fixture build (hence one snarkjs
 # job) runs at a time: builds take a lock in the cache directory.
 set -euo pipefail
@@ -65,19 +67,35 @@ step() { # step <output> <description> <command...>: runs command unless output 
 }
 
 # --- powers of tau (phase 1), shared by every fixture of this power -------------------------------
-# Contributions use fixed entropy text; snarkjs mixes in random bytes too, so the file is not
-# bit-for-bit reproducible, which does not matter for a benchmark.
+# Made with Peregrine's own setup tools (minutes even at 2^22); PEREGRINE_FIXTURE_TOOL=snarkjs, or a
+# Peregrine binary without them, falls back to snarkjs (whose prepare phase2 takes 40+ min at 2^16).
+# Contributions use fixed entropy text; the file is not meant to be reproducible.
+pg=${PEREGRINE:-$root/build/release/peregrine}
+tool=${PEREGRINE_FIXTURE_TOOL:-peregrine}
+if [ "$tool" = peregrine ] && ! { [ -x "$pg" ] && "$pg" setup --help >/dev/null 2>&1; }; then
+  log "no Peregrine setup tools in $pg: using snarkjs"
+  tool=snarkjs
+fi
 pt=$cache/ptau/pot$power
-ptau_new() { snarkjs powersoftau new bn128 "$power" "$pt.0000.tmp" >&2 && mv "$pt.0000.tmp" "$pt.0000.ptau"; }
-ptau_contribute() {
-  snarkjs powersoftau contribute "$pt.0000.ptau" "$pt.0001.tmp" \
-    --name="peregrine bench" -e="peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
-}
-ptau_prepare() { snarkjs powersoftau prepare phase2 "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+if [ "$tool" = peregrine ]; then
+  ptau_new() { "$pg" ptau new "$power" "$pt.0000.tmp" >&2 && mv "$pt.0000.tmp" "$pt.0000.ptau"; }
+  ptau_contribute() {
+    "$pg" ptau contribute "$pt.0000.ptau" "$pt.0001.tmp" --name "peregrine bench" \
+      --entropy "peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
+  }
+  ptau_prepare() { "$pg" ptau prepare "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+else
+  ptau_new() { snarkjs powersoftau new bn128 "$power" "$pt.0000.tmp" >&2 && mv "$pt.0000.tmp" "$pt.0000.ptau"; }
+  ptau_contribute() {
+    snarkjs powersoftau contribute "$pt.0000.ptau" "$pt.0001.tmp" \
+      --name="peregrine bench" -e="peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
+  }
+  ptau_prepare() { snarkjs powersoftau prepare phase2 "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+fi
 if [ ! -s "$ptau" ]; then
   [ -s "$pt.0001.ptau" ] || step "$pt.0000.ptau" "powersoftau new (2^$power)" ptau_new
   step "$pt.0001.ptau" "powersoftau contribute (2^$power)" ptau_contribute
-  step "$ptau" "powersoftau prepare phase2 (2^$power, slow)" ptau_prepare
+  step "$ptau" "powersoftau prepare phase2 (2^$power, $tool)" ptau_prepare
   rm -f "$pt.0000.ptau" "$pt.0001.ptau"
 fi
 
@@ -144,15 +162,28 @@ fi
 log "circuit: $constraints constraints, domain 2^$domain_power"
 
 # --- Groth16 setup (phase 2) ------------------------------------------------------------------------
-zkey_setup() { snarkjs groth16 setup circuit.r1cs "$ptau" circuit_0000.tmp >&2 && mv circuit_0000.tmp circuit_0000.zkey; }
-zkey_contribute() {
-  snarkjs zkey contribute circuit_0000.zkey circuit.zkey.tmp --name="peregrine bench" \
-    -e="peregrine bench fixed entropy phase2 $power" >&2 && mv circuit.zkey.tmp circuit.zkey
-}
+if [ "$tool" = peregrine ]; then
+  zkey_setup() { "$pg" setup circuit.r1cs "$ptau" circuit_0000.tmp >&2 && mv circuit_0000.tmp circuit_0000.zkey; }
+  zkey_contribute() {
+    "$pg" zkey contribute circuit_0000.zkey circuit.zkey.tmp --name "peregrine bench" \
+      --entropy "peregrine bench fixed entropy phase2 $power" >&2 && mv circuit.zkey.tmp circuit.zkey
+  }
+else
+  zkey_setup() { snarkjs groth16 setup circuit.r1cs "$ptau" circuit_0000.tmp >&2 && mv circuit_0000.tmp circuit_0000.zkey; }
+  zkey_contribute() {
+    snarkjs zkey contribute circuit_0000.zkey circuit.zkey.tmp --name="peregrine bench" \
+      -e="peregrine bench fixed entropy phase2 $power" >&2 && mv circuit.zkey.tmp circuit.zkey
+  }
+fi
 if [ ! -s circuit.zkey ]; then
   step circuit_0000.zkey "groth16 setup" zkey_setup
   step circuit.zkey "zkey contribute" zkey_contribute
   rm -f circuit_0000.zkey
+  # Keys made by our tools are checked by the reference once (PEREGRINE_FIXTURE_CHECK=0 skips it).
+  if [ "$tool" = peregrine ] && [ "${PEREGRINE_FIXTURE_CHECK:-1}" = 1 ]; then
+    log "snarkjs zkey verify (checks our ptau and key)..."
+    snarkjs zkey verify circuit.r1cs "$ptau" circuit.zkey >&2 || { echo "make-fixture: snarkjs rejects the key" >&2; rm -f circuit.zkey; exit 1; }
+  fi
 fi
 vkey_export() { snarkjs zkey export verificationkey circuit.zkey vk.tmp >&2 && mv vk.tmp verification_key.json; }
 step verification_key.json "export verification key" vkey_export

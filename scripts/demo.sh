@@ -1,77 +1,102 @@
 #!/usr/bin/env bash
-# The main job, end to end, on the bundled example circuit (examples/preimage):
-# compile (peregrine circuit build: circom + a native witness generator) -> trusted setup (snarkjs,
-# cached) -> witness (native, checked against snarkjs's) -> prove (peregrine) -> verify (peregrine
-# and snarkjs) -> witness + proof in one process (fullprove), printing the time of each step, with
-# snarkjs's witness calculator and prover timed alongside for comparison.
+# SPDX-License-Identifier: MIT OR Apache-2.0
+# The main job, end to end, on the bundled example circuit (examples/preimage), with Peregrine's own
+# tools only (snarkjs is used to check the results):
+#   build peregrine -> compile the circuit (circom + native witness generator) -> powers of tau
+#   (new, contribute, prepare) -> Groth16 key (setup, contribute, verify) -> witness -> prove ->
+#   verify (peregrine and snarkjs) -> Solidity verifier.
+# Every step prints when it starts and how long it took; a summary table ends the run.
+# Usage: scripts/demo.sh [example-dir]   (PEREGRINE_DEMO_THREADS=N to choose the thread count)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 ex=${1:-examples/preimage}
 name=$(basename "$ex")
-cache=${PEREGRINE_CACHE:-$HOME/.cache/peregrine}
 work=$root/build/demo/$name
-mkdir -p "$work" "$cache/ptau"
+mkdir -p "$work"
+export NO_COLOR=1 FORCE_COLOR=0  # plain logs from snarkjs and npm
+threads=()
+[ -n "${PEREGRINE_DEMO_THREADS:-}" ] && threads=(--threads "$PEREGRINE_DEMO_THREADS")
 
-declare -a steps=()
-timed() {  # label, command...
-    local label=$1; shift
-    local t0; t0=$(date +%s.%N)
-    "$@"
-    local ms; ms=$(echo "($(date +%s.%N) - $t0) * 1000" | bc)
-    steps+=("$(printf '%-40s %9.0f ms' "$label" "$ms")")
+declare -a summary=()
+nsteps=10
+step=0
+t_start=$(date +%s.%N)
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+begin() { step=$((step + 1)); label=$1; t0=$(now); echo "[$step/$nsteps] $label ..."; }
+end() {
+    local s; s=$(secs "$t0")
+    echo "[$step/$nsteps] $label: done in ${s} s${1:+ ($1)}"
+    summary+=("$(printf '%-44s %8s s' "$label" "$s")")
 }
+fail() { echo "demo: $*" >&2; exit 1; }
 
-echo "== setup"
+begin "install what is missing (apt, npm)"
 bash scripts/deps.sh
-command -v bc >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null; }
 bin=$(bash scripts/npm-tools.sh)
 snarkjs=$bin/snarkjs
-bash scripts/build.sh release > "$work/build.log" 2>&1 || { tail -30 "$work/build.log"; exit 1; }
-peregrine=$root/build/release/peregrine
+end
 
-echo "== compile $ex/circuit.circom (circom, then the native witness generator at -O1)"
-timed "compile (peregrine circuit build)" "$peregrine" circuit build "$ex/circuit.circom" -l tools/node/node_modules \
-    -o "$work" -O1 --circom "$bin/circom2"
-"$peregrine" info "$work/circuit.r1cs" | sed -n '3,$p' | grep -E "nConstraints|nWires"
+begin "build peregrine (only the command-line tool)"
+[ -f build/release/build.ninja ] || cmake --preset release >/dev/null
+# ninja prints one "[done/total] ..." line per compiled file: a counter of the build's progress.
+set +o pipefail
+cmake --build build/release --target peregrine_cli -- -j"$(nproc)" 2>&1 | tee "$work/build.log" |
+    { grep --line-buffered -E '^\[[0-9]+/[0-9]+\]' || true; } | sed -u -E 's/^(\[[0-9]+\/[0-9]+\]).* ([^ ]+)$/  build \1 \2/'
+status=${PIPESTATUS[0]}
+set -o pipefail
+[ "$status" = 0 ] || { tail -30 "$work/build.log"; fail "build failed"; }
+pg=$root/build/release/peregrine
+end
 
-ptau=$cache/ptau/pot11_bn128_demo_final.ptau
-if [ ! -s "$ptau" ]; then
-    echo "== powers of tau 2^11 (once; cached in $ptau)"
-    timed "powers of tau (snarkjs, once)" bash -c "
-        '$snarkjs' powersoftau new bn128 11 '$work/pot0.ptau' >/dev/null &&
-        '$snarkjs' powersoftau beacon '$work/pot0.ptau' '$work/pot1.ptau' \
-            \$(printf 'peregrine demo ptau' | sha256sum | cut -c1-64) 10 -n=demo >/dev/null &&
-        '$snarkjs' powersoftau prepare phase2 '$work/pot1.ptau' '$ptau.tmp' >/dev/null &&
-        mv '$ptau.tmp' '$ptau' && rm -f '$work/pot0.ptau' '$work/pot1.ptau'"
-fi
-key=$(cat "$work/circuit.r1cs" "$ptau" | sha256sum | cut -c1-16)
-if [ ! -s "$work/circuit.zkey" ] || [ "$(cat "$work/zkey.id" 2>/dev/null)" != "$key" ]; then
-    echo "== groth16 setup"
-    timed "groth16 setup (snarkjs)" bash -c "
-        '$snarkjs' groth16 setup '$work/circuit.r1cs' '$ptau' '$work/c0.zkey' >/dev/null &&
-        '$snarkjs' zkey beacon '$work/c0.zkey' '$work/circuit.zkey' \
-            \$(printf 'peregrine demo zkey' | sha256sum | cut -c1-64) 10 -n=demo >/dev/null &&
-        '$snarkjs' zkey export verificationkey '$work/circuit.zkey' '$work/verification_key.json' >/dev/null &&
-        rm -f '$work/c0.zkey'"
-    echo "$key" > "$work/zkey.id"
-fi
+begin "compile $ex/circuit.circom (circom + native witness generator)"
+"$pg" circuit build "$ex/circuit.circom" -l tools/node/node_modules -o "$work" -O1 --circom "$bin/circom2"
+info=$("$pg" info "$work/circuit.r1cs")
+constraints=$(echo "$info" | awk '/^nConstraints/ {print $2}')
+end "$constraints constraints"
 
-echo "== witness, prove, verify"
-timed "witness (peregrine witness)" "$peregrine" witness "$work" "$ex/input.json" "$work/witness.wtns"
-timed "witness (snarkjs, for comparison)" "$snarkjs" wtns calculate "$work/circuit_js/circuit.wasm" "$ex/input.json" "$work/witness.snarkjs.wtns"
-cmp -s "$work/witness.wtns" "$work/witness.snarkjs.wtns" || { echo "the witness differs from snarkjs's"; exit 1; }
-echo "witness identical to snarkjs's"
-timed "prove (peregrine)" "$peregrine" prove "$work/circuit.zkey" "$work/witness.wtns" "$work/proof.json" "$work/public.json" --verbose
-timed "verify (peregrine verify)" "$peregrine" verify "$work/verification_key.json" "$work/public.json" "$work/proof.json"
-timed "verify (snarkjs groth16 verify)" "$snarkjs" groth16 verify "$work/verification_key.json" "$work/public.json" "$work/proof.json"
-timed "witness + prove (peregrine fullprove)" "$peregrine" fullprove "$work" "$work/circuit.zkey" "$ex/input.json" \
-    "$work/proof.full.json" "$work/public.full.json"
-"$snarkjs" groth16 verify "$work/verification_key.json" "$work/public.full.json" "$work/proof.full.json" | grep -q "OK!" ||
-    { echo "snarkjs rejected the fullprove proof"; exit 1; }
-timed "prove (snarkjs, for comparison)" "$snarkjs" groth16 prove "$work/circuit.zkey" "$work/witness.wtns" "$work/proof.snarkjs.json" "$work/public.snarkjs.json"
-cmp -s "$work/public.json" "$work/public.snarkjs.json" || { echo "public.json differs from snarkjs's"; exit 1; }
+begin "powers of tau 2^11: new, contribute, prepare"
+"$pg" ptau new 11 "$work/pot0.ptau" "${threads[@]}"
+"$pg" ptau contribute "$work/pot0.ptau" "$work/pot1.ptau" --name "demo contribution" "${threads[@]}"
+"$pg" ptau prepare "$work/pot1.ptau" "$work/pot.ptau" "${threads[@]}"
+rm -f "$work/pot0.ptau" "$work/pot1.ptau"
+end
+
+begin "Groth16 key: setup, contribute, export vk"
+"$pg" setup "$work/circuit.r1cs" "$work/pot.ptau" "$work/c0.zkey" "${threads[@]}"
+"$pg" zkey contribute "$work/c0.zkey" "$work/circuit.zkey" --name "demo key contribution" "${threads[@]}"
+"$pg" export vk "$work/circuit.zkey" "$work/verification_key.json"
+rm -f "$work/c0.zkey"
+end
+
+begin "check the key (peregrine zkey verify, snarkjs zkey verify)"
+"$pg" zkey verify "$work/circuit.r1cs" "$work/pot.ptau" "$work/circuit.zkey" "${threads[@]}" >/dev/null
+"$snarkjs" zkey verify "$work/circuit.r1cs" "$work/pot.ptau" "$work/circuit.zkey" > "$work/snarkjs-zkey-verify.log" 2>&1 ||
+    { tail -5 "$work/snarkjs-zkey-verify.log"; fail "snarkjs rejected the key"; }
+end "both accept it"
+
+begin "witness (peregrine witness; snarkjs's for comparison)"
+"$pg" witness "$work" "$ex/input.json" "$work/witness.wtns"
+"$snarkjs" wtns calculate "$work/circuit_js/circuit.wasm" "$ex/input.json" "$work/witness.snarkjs.wtns"
+cmp -s "$work/witness.wtns" "$work/witness.snarkjs.wtns" || fail "the witness differs from snarkjs's"
+end "identical to snarkjs's"
+
+begin "prove (peregrine prove)"
+"$pg" prove "$work/circuit.zkey" "$work/witness.wtns" "$work/proof.json" "$work/public.json" --verbose "${threads[@]}"
+end
+
+begin "verify (peregrine verify, snarkjs groth16 verify)"
+"$pg" verify "$work/verification_key.json" "$work/public.json" "$work/proof.json" >/dev/null
+"$snarkjs" groth16 verify "$work/verification_key.json" "$work/public.json" "$work/proof.json" | grep -q "OK!" ||
+    fail "snarkjs rejected the proof"
+end "both accept it"
+
+begin "Solidity verifier and calldata"
+"$pg" export solidity "$work/circuit.zkey" "$work/Verifier.sol"
+"$pg" export calldata "$work/public.json" "$work/proof.json" > "$work/calldata.txt"
+end "$work/Verifier.sol"
 
 echo
-echo "== done: $work/proof.json, public signals $(tr -d ' \n' < "$work/public.json")"
-printf '%s\n' "${steps[@]}"
+echo "== done in $(secs "$t_start") s: $work/proof.json, public signals $(tr -d ' \n' < "$work/public.json")"
+printf '%s\n' "${summary[@]}"
