@@ -140,7 +140,7 @@ for (const dir of process.argv.slice(2)) {
         continue;
     }
     const ratio = Number(gasOurs) / Number(gasTheirs);
-    console.log(`${name}: ${valid.pub.length} public, ${cases.length} cases agree; verifyProof gas: ours ${gasOurs}, snarkjs ${gasTheirs} (x${ratio.toFixed(4)}); bytecode ${ours.bytecode.length / 2} vs ${theirs.bytecode.length / 2} bytes`);
+    console.log(`${name}: ${valid.pub.length} public, ${cases.length} cases compared; verifyProof gas: ours ${gasOurs}, snarkjs ${gasTheirs} (x${ratio.toFixed(4)}); bytecode ${ours.bytecode.length / 2} vs ${theirs.bytecode.length / 2} bytes`);
     check(ratio <= GAS_RATIO_MAX, `${name}: our contract uses ${ratio.toFixed(4)}x the gas of snarkjs's (limit ${GAS_RATIO_MAX})`);
 }
 if (failures) {
