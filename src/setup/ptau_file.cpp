@@ -268,7 +268,8 @@ void write_contributions(BinWriter& w, const std::vector<PtauContribution>& cs) 
         // iterations exponent and hash.
         std::vector<std::uint8_t> params;
         if (!c.name.empty()) {
-            const std::size_t len = std::min<std::size_t>(c.name.size(), 64);
+            std::size_t len = std::min<std::size_t>(c.name.size(), 64);
+            while (len < c.name.size() && len > 0 && (std::uint8_t(c.name[len]) & 0xC0) == 0x80) --len;  // whole UTF-8 characters
             params.push_back(1);
             params.push_back(std::uint8_t(len));
             params.insert(params.end(), c.name.begin(), c.name.begin() + std::ptrdiff_t(len));

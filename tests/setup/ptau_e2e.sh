@@ -125,6 +125,7 @@ open(f"{out}_truncated.ptau", "wb").write(d[:-1000])
 open(f"{out}_empty.ptau", "wb").write(b"")
 PY
 cp t3p.ptau tam_valid.ptau
+cp t0.ptau tam_no_contributions.ptau
 sverify tam_*.ptau > snark.verdicts 2> /dev/null
 while read -r f sv; do
   "$peregrine" ptau verify "$f" > /dev/null 2> "$tmp/last.err"
@@ -134,11 +135,17 @@ while read -r f sv; do
   if [ "$mine" = "$sv" ]; then ok "$f: same verdict ($( [ $sv = 0 ] && echo valid || echo invalid), our exit $pv)"
   else fail "$f: snarkjs $sv, ours exit $pv: $(head -c 200 last.err)"; fi
 done < snark.verdicts
-[ "$(wc -l < snark.verdicts)" -ge 20 ] || fail "snarkjs verdicts missing ($(wc -l < snark.verdicts))"
+[ "$(wc -l < snark.verdicts)" -ge 23 ] || fail "snarkjs verdicts missing ($(wc -l < snark.verdicts))"
 # snarkjs's verdict on our own chain, from the same node process run.
 sverify a2.ptau m2.ptau > ours.verdicts 2> /dev/null
 grep -q "a2.ptau 0" ours.verdicts && ok "snarkjs verifies our chain" || fail "snarkjs rejects our chain"
 grep -q "m2.ptau 0" ours.verdicts && ok "snarkjs verifies our contribution on its file" || fail "snarkjs rejects m2"
+
+# info: power, contributions with names, prepared or not.
+"$peregrine" ptau info t3p.ptau > info.txt 2> last.err || fail "info: $(cat last.err)"
+grep -q "^power: $PP" info.txt && grep -q "^contributions: 3" info.txt && grep -q '"second"' info.txt &&
+  grep -q "beacon hash: cafe, iterations exponent 10" info.txt && grep -q "prepared for phase 2: yes" info.txt &&
+  ok "info" || fail "info output: $(cat info.txt)"
 
 # Errors leave no output file.
 run "$peregrine" ptau contribute tam_truncated.ptau out1.ptau; rc=$?

@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "setup/keys.hpp"
+#include "setup/ptau_file.hpp"
 #include "setup/rng.hpp"
 #include "setup/sha256.hpp"
+#include "util/error.hpp"
 
 using namespace peregrine;
 using namespace peregrine::setup;
@@ -155,4 +158,34 @@ TEST(PtauKeys, EncodingsMatchFfjavascriptConventions) {
     EXPECT_EQ(hex(c, 32), "40" + std::string(62, '0'));
     g2_to_uncompressed(g2_generator(), u);  // x.c1 first
     EXPECT_EQ(hex(u, 4), "198e9393");
+}
+
+
+TEST(PtauFileHash, PartialStateResumes) {
+    // A transcript saved after some input and resumed from its 216-byte state gives the digest
+    // of the whole input, whatever the chunking (buffer empty, partly full, exactly full).
+    std::vector<std::uint8_t> msg(1000);
+    for (std::size_t i = 0; i < msg.size(); ++i) msg[i] = std::uint8_t(i * 7 + 3);
+    for (std::size_t cut : {0, 64, 100, 128, 256, 300, 640}) {
+        TranscriptHasher t;
+        t.update(msg.data(), 64);
+        if (cut > 64) t.update(msg.data() + 64, cut - 64);
+        const auto st = t.partial();
+        Blake2b r = blake2b_from_partial(st.data());
+        const std::size_t from = std::max<std::size_t>(cut, 64);
+        r.update(msg.data() + from, msg.size() - from);
+        Blake2b whole(64);
+        whole.update(msg.data(), msg.size());
+        EXPECT_EQ(r.digest64(), whole.digest64()) << "cut " << cut;
+    }
+    std::array<std::uint8_t, 216> bad{};
+    bad[200] = 129;  // more than a block buffered
+    EXPECT_THROW(blake2b_from_partial(bad.data()), Error);
+}
+
+TEST(PtauFileHash, FirstChallengeOfPower8) {
+    // `snarkjs powersoftau new bn128 8` prints this "First Contribution Hash".
+    EXPECT_EQ(format_hash(first_challenge_hash(8)),
+              "\t\t219cd1f3 eab9d2a7 0ebec1e8 9ce41ade\n\t\t8d761eb3 9fd6702a cda57762 83026ac8\n"
+              "\t\t81746bea c81c214b 887e9102 e84c8341\n\t\t824fd983 f4e7df84 4d150ddf 5fd2fe48");
 }
