@@ -86,8 +86,58 @@ J mul_glv(const J& p, const Limbs& k) {
     return acc;
 }
 
-// The inverse DFT: bit-reversal, radix-2 butterflies with twiddles w^-j, then a last pass that
-// multiplies by 1/n. Every butterfly of a level runs in parallel.
+// pts[i] <- ks[i] * pts[i] for a batch of points: the windows' tables of every point are made
+// affine with one inversion, so that the main loops use mixed additions.
+template <class J>
+void mul_glv_batch(J* pts, const Limbs* ks, std::size_t cnt) {
+    using Aff = typename J::Aff;
+    struct Digits {
+        std::int8_t d1[136], d2[136];
+        int n1, n2;
+        bool neg1, neg2;
+    };
+    std::vector<Digits> dg(cnt);
+    std::vector<J> tab(cnt * kTable);
+    const auto to128 = [](const Limbs& l) { return (unsigned __int128)l[1] << 64 | l[0]; };
+    for (std::size_t i = 0; i < cnt; ++i) {
+        const GlvSplit s = glv_split(ks[i]);
+        Digits& d = dg[i];
+        d.n1 = wnaf(to128(s.k1), d.d1);
+        d.n2 = wnaf(to128(s.k2), d.d2);
+        d.neg1 = s.neg1;
+        d.neg2 = s.neg2;
+        J* t = &tab[i * kTable];
+        t[0] = pts[i];
+        const J p2 = pts[i].dbl();
+        for (int e = 1; e < kTable; ++e) t[e] = t[e - 1].add(p2);
+    }
+    const std::vector<Aff> ta = batch_to_affine(tab);
+    for (std::size_t i = 0; i < cnt; ++i) {
+        const Aff* t = &ta[i * kTable];
+        Aff tp[kTable];
+        for (int e = 0; e < kTable; ++e) tp[e] = t[e].is_infinity() ? t[e] : Aff{endo(t[e].x), t[e].y};
+        const Digits& d = dg[i];
+        J acc = J::infinity();
+        for (int b = std::max(d.n1, d.n2) - 1; b >= 0; --b) {
+            acc = acc.dbl();
+            if (b < d.n1 && d.d1[b] != 0) {
+                const int v = d.d1[b];
+                const Aff& q = t[(v < 0 ? -v : v) >> 1];
+                acc = acc.add(((v < 0) != d.neg1) ? q.neg() : q);
+            }
+            if (b < d.n2 && d.d2[b] != 0) {
+                const int v = d.d2[b];
+                const Aff& q = tp[(v < 0 ? -v : v) >> 1];
+                acc = acc.add(((v < 0) != d.neg2) ? q.neg() : q);
+            }
+        }
+        pts[i] = acc;
+    }
+}
+
+// The inverse DFT: bit-reversal, then radix-2 butterflies with twiddles w^-j; the last level
+// also multiplies by 1/n (both of its inputs, so 1/n costs n/2 more multiplications, not n).
+// The butterflies of a level run in parallel, their multiplications in batches.
 template <class J>
 void ifft(J* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
     const std::size_t n = std::size_t(1) << log_n;
@@ -98,38 +148,62 @@ void ifft(J* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
         j ^= bit;
         if (i < j) std::swap(a[i], a[j]);
     }
-    // tw[j] = w^-j for j < n/2, canonical.
-    std::vector<Limbs> tw(n / 2);
+    // tw[j] = w^-j for j < n/2.
+    std::vector<Fr> tw(n / 2);
     const Fr winv = fr_root_of_unity(log_n).inverse();
     pool.parallel_for(n / 2, [&](std::size_t lo, std::size_t hi) {
         Fr x = winv.pow(Limbs{lo, 0, 0, 0});
         for (std::size_t j = lo; j < hi; ++j) {
-            tw[j] = x.to_canonical();
+            tw[j] = x;
             x *= winv;
         }
     });
+    const Fr ninv = Fr::from_u64(n).inverse();
+    const Limbs ninv_c = ninv.to_canonical();
     for (unsigned s = 1; s <= log_n; ++s) {
         const std::size_t m = std::size_t(1) << (s - 1), stride = n >> s;
+        const bool last = s == log_n;
         pool.parallel_for(n / 2, [&](std::size_t lo, std::size_t hi) {
-            for (std::size_t t = lo; t < hi; ++t) {
-                const std::size_t j = t & (m - 1);
-                const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
-                const J tb = j == 0 ? a[i1] : mul_glv(a[i1], tw[j * stride]);
-                a[i1] = a[i0].add(tb.neg());
-                a[i0] = a[i0].add(tb);
+            constexpr std::size_t kGroup = 64;
+            std::vector<J> pts;
+            std::vector<Limbs> ks;
+            pts.reserve(2 * kGroup);
+            ks.reserve(2 * kGroup);
+            for (std::size_t g0 = lo; g0 < hi; g0 += kGroup) {
+                const std::size_t g1 = std::min(hi, g0 + kGroup);
+                pts.clear();
+                ks.clear();
+                for (std::size_t t = g0; t < g1; ++t) {
+                    const std::size_t j = t & (m - 1);
+                    const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
+                    if (last) {
+                        pts.push_back(a[i0]);
+                        ks.push_back(ninv_c);
+                        pts.push_back(a[i1]);
+                        ks.push_back((tw[j * stride] * ninv).to_canonical());
+                    } else if (j != 0) {
+                        pts.push_back(a[i1]);
+                        ks.push_back(tw[j * stride].to_canonical());
+                    }
+                }
+                mul_glv_batch(pts.data(), ks.data(), pts.size());
+                std::size_t k = 0;
+                for (std::size_t t = g0; t < g1; ++t) {
+                    const std::size_t j = t & (m - 1);
+                    const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
+                    const J x = last ? pts[k++] : a[i0];
+                    const J y = (last || j != 0) ? pts[k++] : a[i1];
+                    a[i1] = x.add(y.neg());
+                    a[i0] = x.add(y);
+                }
             }
             if (prog) prog->advance(hi - lo);
         });
     }
-    const Limbs ninv = Fr::from_u64(n).inverse().to_canonical();
-    pool.parallel_for(n, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i < hi; ++i) a[i] = mul_glv(a[i], ninv);
-        if (prog) prog->advance((hi - lo) / 2);
-    });
 }
 
 // Multiplications (counted as butterflies) of an inverse DFT of 2^p points, for progress.
-std::uint64_t ifft_work(unsigned p) { return p == 0 ? 0 : (std::uint64_t(1) << (p - 1)) * (p + 1); }
+std::uint64_t ifft_work(unsigned p) { return p == 0 ? 0 : (std::uint64_t(1) << (p - 1)) * p; }
 
 void put_limbs(std::uint8_t* out, const Limbs& l) {
     for (int i = 0; i < 4; ++i)
