@@ -15,6 +15,7 @@
 #   PEREGRINE_SANITIZE=1 (ASan build): powers 6 and 4 instead of 8 and 5.
 set -uo pipefail
 peregrine=$1
+case $peregrine in /*) ;; *) peregrine=$PWD/$peregrine ;; esac
 mode=${2:-full}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
