@@ -88,7 +88,12 @@ int unknown_command(const CLI::App& level, const std::string& word) {
         candidates.emplace_back(path, path);
         candidates.emplace_back(c->get_name(), path);  // also `peregrine vk` -> `export vk`
     }
-    std::string hint = did_you_mean(word, candidates);
+    // The commands of this level first (`export vkey` -> `export vk`, not `zkey`), then any command.
+    std::vector<std::pair<std::string, std::string>> local;
+    const std::size_t root_len = root_of(level).get_name().size() + 1;
+    for (const CLI::App* c : all_subcommands(level)) local.emplace_back(c->get_name(), command_path(*c).substr(root_len));
+    std::string hint = did_you_mean(word, local);
+    if (hint.empty()) hint = did_you_mean(word, candidates);
     if (hint.empty()) hint = did_you_mean(typed, candidates);
     if (hint.empty()) hint = "commands: " + command_list(level) + " ('" + command_path(level) + " --help')";
     return report_usage_error(level, "unknown command '" + word + "'", hint);

@@ -42,6 +42,12 @@ expect_usage "mistyped command" "did you mean 'prove'?" "peregrine" proof "$m/ci
 sed -n 1,2p "$tmp/err" | tr '\n' ' ' | grep -q "unknown command 'proof' hint: did you mean 'prove'?" || fail "mistyped command: message and hint"
 expect_usage "mistyped nested command" "did you mean 'export vk'?" "peregrine export <command>" export vkey "$m/circuit.zkey" "$tmp/out.vk"
 expect_usage "nested command at the top" "did you mean 'export vk'?" "peregrine" vk "$m/circuit.zkey" "$tmp/out.vk"
+# The setup commands (src/cli/{ptau,setup,zkey,solidity}_cmds.cpp) get the same treatment.
+if "$peregrine" ptau --help > /dev/null 2>&1; then
+    expect_usage "ptau: mistyped subcommand" "did you mean 'ptau new'?" "peregrine ptau <command>" ptau nwe 4 "$tmp/out.ptau"
+    expect_usage "ptau new: missing argument" "missing <" "peregrine ptau new" ptau new 4
+    expect_usage "ptau contribute: --nme" "did you mean '--name'?" "peregrine ptau contribute" ptau contribute a "$tmp/out.ptau" --nme x
+fi
 expect_usage "missing nested command" "commands: build" "peregrine circuit <command>" circuit
 expect_usage "serve without --circuits" "missing option --circuits" "peregrine serve [options]" serve
 expect_usage "circuit build without -o" "no output directory" "peregrine circuit build [options] <circuit.circom>" circuit build x.circom
