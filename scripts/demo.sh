@@ -51,7 +51,7 @@ pg=$root/build/release/peregrine
 end
 
 begin "compile $ex/circuit.circom (circom + native witness generator)"
-"$pg" circuit build "$ex/circuit.circom" -l tools/node/node_modules -o "$work" -O1 --circom "$bin/circom2"
+"$pg" circuit build "$ex/circuit.circom" -l tools/node/node_modules -o "$work" -O1 --wasm --circom "$bin/circom2"
 info=$("$pg" info "$work/circuit.r1cs")
 constraints=$(echo "$info" | awk '/^nConstraints/ {print $2}')
 end "$constraints constraints"

@@ -3,12 +3,12 @@
 //
 //   circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]
 //
-// Runs circom (`circom` on PATH, else `circom2` from npm) with --c --r1cs --wasm --sym, then
-// compiles the generated C++ with Peregrine's witness runtime (fr.hpp/fr.cpp, glue.cpp, the
-// driver) into
+// Runs circom (`circom` on PATH, else `circom2` from npm) with --c --r1cs --sym (and --wasm when
+// asked), then compiles the generated C++ with Peregrine's witness runtime (fr.hpp/fr.cpp,
+// glue.cpp, the driver), split into units compiled in parallel through ccache, into
 //   <dir>/<name>-witness             command: <name>-witness <input.json> <out.wtns>
 //   <dir>/lib<name>-witness.so       C API of pg_witness.h, for in-process witness calculation
-// next to circom's own outputs (<dir>/<name>.r1cs, <name>.sym, <name>_js/, <name>_cpp/).
+// next to circom's own outputs (<dir>/<name>.r1cs, <name>.sym, <name>_cpp/, and <name>_js/ with --wasm).
 //
 // The runtime (headers, glue source, libperegrine_witness_rt.a, config.txt with the compiler and
 // flags it was built with) is a directory found, in order, from --runtime, $PEREGRINE_WITNESS_RUNTIME,
@@ -29,7 +29,8 @@ struct BuildOptions {
     std::string circom;                 // --circom: circom executable (native or circom2); empty: search
     std::string cxx;                    // --cxx: C++ compiler; empty: $CXX, else the one the runtime was built with
     std::string runtime_dir;            // --runtime: witness runtime directory; empty: search (see above)
-    int jobs = 0;                       // -j: parallel compiler processes; 0: number of CPUs (at most 4)
+    int jobs = 0;                       // -j: parallel compiler processes; 0: number of CPUs
+    bool wasm = false;                  // --wasm: also have circom write <name>_js/<name>.wasm
     bool verbose = false;               // -v: show the commands and circom's output
 };
 

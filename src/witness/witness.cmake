@@ -66,6 +66,8 @@ configure_file(${PEREGRINE_WITNESS_RUNTIME_DIR}/config.txt.in ${PEREGRINE_WITNES
 
 add_library(peregrine_witness STATIC
   ${PEREGRINE_WITNESS_SRC}/build.cpp
+  ${PEREGRINE_WITNESS_SRC}/build_codegen.cpp
+  ${PEREGRINE_WITNESS_SRC}/build_util.cpp
   ${PEREGRINE_WITNESS_SRC}/loader.cpp)
 target_include_directories(peregrine_witness PUBLIC ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(peregrine_witness PRIVATE -Wall -Wextra)

@@ -31,7 +31,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 build() {  # name
   local name=$1 t=$SECONDS
   if ! "${tool[@]}" "$here/circuits/$name.circom" -l "$node_modules" -o "$work/$name" --runtime "$runtime" \
-       --circom "$bin/circom2" -O "${WITNESS_OPT:-2}" >"$work/$name.build.log" 2>&1; then
+       --circom "$bin/circom2" -O "${WITNESS_OPT:-2}" --wasm >"$work/$name.build.log" 2>&1; then
     cat "$work/$name.build.log" >&2
     echo "FAIL: circuit build $name" >&2
     exit 1
