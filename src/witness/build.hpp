@@ -3,7 +3,8 @@
 //
 //   circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]
 //
-// Runs circom (`circom` on PATH, else `circom2` from npm) with --c --r1cs --sym (and --wasm when
+// Runs circom (--circom, else $PEREGRINE_CIRCOM, else `circom` then `circom2` on PATH, else the
+// checkout's tools/node/node_modules/.bin/circom2) with --c --r1cs --sym (and --wasm when
 // asked), then compiles the generated C++ with Peregrine's witness runtime (fr.hpp/fr.cpp,
 // glue.cpp, the driver), split into units compiled in parallel through ccache, into
 //   <dir>/<name>-witness             command: <name>-witness <input.json> <out.wtns>
