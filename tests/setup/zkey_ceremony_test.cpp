@@ -163,15 +163,30 @@ TEST(ZkeyCeremony, ScaleFixedMatchesNaive) {
         g1_to_lem(p, pts.data() + 64 * i);
     }
     const Limbs rm1 = {FrParams::MOD[0] - 1, FrParams::MOD[1], FrParams::MOD[2], FrParams::MOD[3]};
-    for (const Limbs& k : std::vector<Limbs>{random_below(group_order()), Limbs{1, 0, 0, 0}, Limbs{2, 0, 0, 0}, Limbs{17, 0, 0, 0}, rm1,
-                           glv_lambda()}) {
+    for (const Limbs& k : std::vector<Limbs>{random_below(group_order()), Limbs{1, 0, 0, 0}, Limbs{2, 0, 0, 0},
+                                             Limbs{17, 0, 0, 0}, rm1, glv_lambda()}) {
         g1_scale_fixed(pts.data(), out.data(), n, Fr::from_canonical(k), pool);
         for (std::size_t i = 0; i < n; ++i) {
             const G1Affine want = G1::from_affine(g1_from_lem(pts.data() + 64 * i)).mul(k).to_affine();
             ASSERT_TRUE(g1_from_lem(out.data() + 64 * i) == want) << "point " << i;
         }
     }
-    // In place.
+    // Several blocks (4096 points each), in place.
+    if (!kSlow) {
+        const std::size_t big = 9000;
+        pts.resize(64 * big);
+        for (std::size_t i = n; i < big; ++i) {
+            g1_to_lem(g.mul(Limbs{i * 7919 + 1, i, 0, 0}).to_affine(), pts.data() + 64 * i);
+        }
+        std::vector<std::uint8_t> inplace = pts;
+        const Limbs k = random_below(group_order());
+        g1_scale_fixed(inplace.data(), inplace.data(), big, Fr::from_canonical(k), pool);
+        for (std::size_t i = 0; i < big; i += 13) {
+            const G1Affine want = G1::from_affine(g1_from_lem(pts.data() + 64 * i)).mul(k).to_affine();
+            ASSERT_TRUE(g1_from_lem(inplace.data() + 64 * i) == want) << "point " << i;
+        }
+        pts.resize(64 * n);
+    }
     std::vector<std::uint8_t> copy = pts;
     const Fr k = Fr::from_u64(123456789);
     g1_scale_fixed(copy.data(), copy.data(), n, k, pool);
