@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "formats/binwriter.hpp"
 #include "setup/ptau.hpp"
@@ -47,42 +48,46 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
 
     BinWriter w(out_path, "ptau", 1, 7);
     write_ptau_header(w, power, power);
-    std::vector<std::vector<std::uint8_t>> outs(5);
+    // The new points go to the output and to an unnamed scratch file, read back for the next
+    // challenge hash (which starts with the response hash, known only after all points): memory
+    // stays at one slice whatever the power.
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> scratch(std::tmpfile(), &std::fclose);
+    if (!scratch) throw Error(out_path + ": cannot create a scratch file");
     for (int s = 0; s < 5; ++s) {
         const SectionSpec& sp = specs[s];
         const auto t0 = std::chrono::steady_clock::now();
         const std::size_t sz = sp.g2 ? 128 : 64;
-        std::vector<std::uint8_t>& out = outs[s];
-        out.resize(sp.n * sz);
-        // In slices, for the progress bar; each slice starts from first * tau^lo.
-        {
-            Progress prog(sp.name, sp.n, o.progress);
-            const std::size_t slice = std::size_t(1) << 14;
-            for (std::size_t lo = 0; lo < sp.n; lo += slice) {
-                const std::size_t m = std::min(slice, sp.n - lo);
-                const Fr first = firsts[s] * tau.pow(Limbs{lo, 0, 0, 0});
-                if (sp.g2) g2_apply_powers(sp.in + sz * lo, &out[sz * lo], m, first, tau, pool);
-                else g1_apply_powers(sp.in + sz * lo, &out[sz * lo], m, first, tau, pool);
-                prog.advance(m);
-            }
-        }
+        // Slices of snarkjs's chunk size (2^20 bytes of input points): the response hash takes
+        // the compressed points in exactly these pieces (its saved partial state depends on it).
+        const std::size_t slice = (std::size_t(1) << 20) / sz;
+        std::vector<std::uint8_t> out(std::min(slice, sp.n) * sz), comp(out.size() / 2);
+        Progress prog(sp.name, sp.n, o.progress);
         w.begin_section(sp.id);
-        w.write(out.data(), out.size());
-        w.end_section();
-        // The response hash takes the compressed points in snarkjs's chunks (2^20 bytes of input points).
-        const std::size_t chunk = (std::size_t(1) << 20) / sz;
-        std::vector<std::uint8_t> comp(std::min(chunk, sp.n) * sz / 2);
-        for (std::size_t i = 0; i < sp.n; i += chunk) {
-            const std::size_t m = std::min(chunk, sp.n - i);
-            if (sp.g2) g2_lem_to_compressed(&out[sz * i], m, comp.data(), pool);
-            else g1_lem_to_compressed(&out[sz * i], m, comp.data(), pool);
+        for (std::size_t lo = 0; lo < sp.n; lo += slice) {
+            const std::size_t m = std::min(slice, sp.n - lo);
+            const Fr first = firsts[s] * tau.pow(Limbs{lo, 0, 0, 0});
+            if (sp.g2) {
+                g2_apply_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
+                g2_lem_to_compressed(out.data(), m, comp.data(), pool);
+            } else {
+                g1_apply_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
+                g1_lem_to_compressed(out.data(), m, comp.data(), pool);
+            }
+            w.write(out.data(), m * sz);
+            if (std::fwrite(out.data(), 1, m * sz, scratch.get()) != m * sz)
+                throw Error(out_path + ": cannot write the scratch file");
             response.update(comp.data(), m * sz / 2);
+            if (lo == 0) {
+                if (s == 0) cur.tau_g1 = g1_from_lem(&out[64]);
+                if (s == 1) cur.tau_g2 = g2_from_lem(&out[128]);
+                if (s == 2) cur.alpha_g1 = g1_from_lem(&out[0]);
+                if (s == 3) cur.beta_g1 = g1_from_lem(&out[0]);
+                if (s == 4) cur.beta_g2 = g2_from_lem(&out[0]);
+            }
+            prog.advance(m);
         }
-        if (s == 0) cur.tau_g1 = g1_from_lem(&out[64]);
-        if (s == 1) cur.tau_g2 = g2_from_lem(&out[128]);
-        if (s == 2) cur.alpha_g1 = g1_from_lem(&out[0]);
-        if (s == 3) cur.beta_g1 = g1_from_lem(&out[0]);
-        if (s == 4) cur.beta_g2 = g2_from_lem(&out[0]);
+        w.end_section();
+        prog.done();
         if (o.verbose) std::fprintf(stderr, "peregrine: ptau: %-10s %9zu points %9.1f ms\n", sp.name, sp.n, ms_since(t0));
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -94,14 +99,17 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
     // The next challenge: the response hash, then every new point uncompressed.
     Blake2b next(64);
     next.update(resp.data(), resp.size());
+    std::rewind(scratch.get());
     for (int s = 0; s < 5; ++s) {
         const std::size_t sz = specs[s].g2 ? 128 : 64;
         const std::size_t chunk = std::size_t(1) << 14;
-        std::vector<std::uint8_t> u(std::min(chunk, specs[s].n) * sz);
+        std::vector<std::uint8_t> lem(std::min(chunk, specs[s].n) * sz), u(lem.size());
         for (std::size_t i = 0; i < specs[s].n; i += chunk) {
             const std::size_t m = std::min(chunk, specs[s].n - i);
-            if (specs[s].g2) g2_lem_to_uncompressed(&outs[s][sz * i], m, u.data(), pool);
-            else g1_lem_to_uncompressed(&outs[s][sz * i], m, u.data(), pool);
+            if (std::fread(lem.data(), 1, m * sz, scratch.get()) != m * sz)
+                throw Error(out_path + ": cannot read the scratch file back");
+            if (specs[s].g2) g2_lem_to_uncompressed(lem.data(), m, u.data(), pool);
+            else g1_lem_to_uncompressed(lem.data(), m, u.data(), pool);
             next.update(u.data(), m * sz);
         }
     }
@@ -149,6 +157,7 @@ Hash64 ptau_contribute(const std::string& in_path, const std::string& out_path, 
                        const std::string& entropy, const PtauRunOptions& o) {
     const PtauFile f(in_path);
     check_contributable(f);
+    if (f.prepared()) std::fprintf(stderr, "peregrine: note: %s is prepared for phase 2; the output is not (run `ptau prepare` again)\n", in_path.c_str());
     const Hash64 challenge = last_challenge(f);
     ChaCha rng = random_rng(entropy);
     PtauContribution cur;
