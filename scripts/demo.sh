@@ -14,7 +14,10 @@ ex=${1:-examples/preimage}
 name=$(basename "$ex")
 work=$root/build/demo/$name
 mkdir -p "$work"
-export NO_COLOR=1 FORCE_COLOR=0  # plain logs from snarkjs and npm
+export NO_COLOR=1 FORCE_COLOR=0  # plain logs from npm
+# snarkjs and circom colour their messages regardless: strip the escape codes when the output is a
+# log file rather than a terminal.
+if [ ! -t 1 ]; then exec > >(sed -u 's/\x1b\[[0-9;]*m//g') 2>&1; fi
 threads=()
 [ -n "${PEREGRINE_DEMO_THREADS:-}" ] && threads=(--threads "$PEREGRINE_DEMO_THREADS")
 
