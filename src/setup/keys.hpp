@@ -95,7 +95,9 @@ std::pair<G2Affine, G2Affine> rlc_g2(const std::uint8_t* a, const std::uint8_t* 
 
 // --- Scalar multiplication of arrays -----------------------------------------------------------
 // out_i = (first * inc^i) * in_i for LEM arrays in/out of n points (in == out allowed):
-// the powers-of-tau update. Parallel over chunks of the pool.
+// the powers-of-tau update. Parallel over chunks of the pool. Uses the GLV endomorphism, so the
+// points must be in the order-r subgroup (true of every point of a valid file; for others the
+// result is meaningless but the call is safe).
 void g1_apply_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
                      ThreadPool& pool);
 void g2_apply_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
