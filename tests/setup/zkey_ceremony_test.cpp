@@ -247,7 +247,7 @@ TEST(ZkeyCeremony, ContributeBeaconVerify) {
         }
         // Truncated.
         auto d = good;
-        d.resize(d.size() - 40);
+        d.erase(d.end() - 40, d.end());
         write_all(bad, d);
         EXPECT_THROW(zkey_verify_from_init_file(init, bad, pool), Error);
         EXPECT_THROW(zkey_contribute(bad, tmp("never.zkey"), "", "", pool), Error);
