@@ -55,7 +55,7 @@ void add_setup_commands(CLI::App& app, Commands& cmds) {
         o.verbose = a->verbose;
         o.progress = a->verbose;
         const setup::Hash64 h = setup::zkey_new(a->r1cs, a->ptau, a->zkey, pool, o);
-        std::printf("%s\n", setup::format_hash(h).c_str());
+        std::printf("Circuit hash:\n%s\n", setup::format_hash(h).c_str());
         return 0;
     });
     // Checked before the ptau command's own entry: `ptau prepare` also sets `ptau`.

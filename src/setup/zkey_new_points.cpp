@@ -192,19 +192,107 @@ void hash_lem(Blake2b& h, const std::uint8_t* lem, std::size_t n, bool g2, Threa
 
 namespace {
 
-// A coordinate as snarkjs reads arbitrary bytes: a Montgomery-form integer, taken mod q.
-Fq fq_from_raw(const std::uint8_t* p) {
-    Limbs a = limbs_from_le(p);
+// snarkjs computes P - Q for the point past the end of tauG1 with the WebAssembly field code of
+// ffjavascript on whatever bytes are there: 256-bit integers that may exceed q, with its own
+// carries. Its additions and subtractions then differ from arithmetic mod q, so the sum is
+// emulated here operation by operation on raw integers (its Montgomery products stay congruent
+// mod q, so the final conversion to affine can use the field).
+using u128 = unsigned __int128;
+
+Limbs raw_add(const Limbs& a, const Limbs& b, bool& carry) {
+    Limbs r;
+    u128 c = 0;
+    for (int i = 0; i < 4; ++i) {
+        c += (u128)a[i] + b[i];
+        r[i] = (std::uint64_t)c;
+        c >>= 64;
+    }
+    carry = c != 0;
+    return r;
+}
+Limbs raw_sub(const Limbs& a, const Limbs& b, bool& borrow) {
+    Limbs r;
+    std::uint64_t br = 0;
+    for (int i = 0; i < 4; ++i) {
+        const u128 d = (u128)a[i] - b[i] - br;
+        r[i] = (std::uint64_t)d;
+        br = (d >> 64) ? 1 : 0;
+    }
+    borrow = br != 0;
+    return r;
+}
+// ffjavascript f1m_add: x + y, minus q on a carry or when >= q (mod 2^256).
+Limbs wasm_add(const Limbs& x, const Limbs& y) {
+    bool c, b;
+    const Limbs r = raw_add(x, y, c);
+    if (c || cmp(r, FqParams::MOD) >= 0) return raw_sub(r, FqParams::MOD, b);
+    return r;
+}
+// f1m_sub: x - y, plus q on a borrow (mod 2^256).
+Limbs wasm_sub(const Limbs& x, const Limbs& y) {
+    bool c, b;
+    const Limbs r = raw_sub(x, y, b);
+    return b ? raw_add(r, FqParams::MOD, c) : r;
+}
+// f1m_mul / f1m_square: the Montgomery product (x y + m q) / 2^256 (< 2^256 + q), minus q when
+// it has a bit 256 or is >= q.
+Limbs wasm_mul(const Limbs& x, const Limbs& y) {
     const Limbs& q = FqParams::MOD;
-    while (cmp(a, q) >= 0) {
-        unsigned __int128 borrow = 0;
-        for (int i = 0; i < 4; ++i) {
-            const unsigned __int128 d = (unsigned __int128)a[i] - q[i] - borrow;
-            a[i] = (std::uint64_t)d;
-            borrow = (d >> 64) ? 1 : 0;
+    std::uint64_t t[9] = {};
+    for (int i = 0; i < 4; ++i) {
+        u128 c = 0;
+        for (int j = 0; j < 4; ++j) {
+            c += (u128)x[i] * y[j] + t[i + j];
+            t[i + j] = (std::uint64_t)c;
+            c >>= 64;
+        }
+        t[i + 4] = (std::uint64_t)c;
+    }
+    for (int i = 0; i < 4; ++i) {  // word-by-word reduction: the same m as any Montgomery method
+        const std::uint64_t m = t[i] * Fq::INV;
+        u128 c = 0;
+        for (int j = 0; j < 4; ++j) {
+            c += (u128)m * q[j] + t[i + j];
+            t[i + j] = (std::uint64_t)c;
+            c >>= 64;
+        }
+        for (int k = i + 4; k < 9 && c != 0; ++k) {
+            c += t[k];
+            t[k] = (std::uint64_t)c;
+            c >>= 64;
         }
     }
+    const Limbs r{t[4], t[5], t[6], t[7]};
+    bool b;
+    if (t[8] != 0 || cmp(r, q) >= 0) return raw_sub(r, q, b);
+    return r;
+}
+
+Fq fq_reduced(Limbs a) {
+    bool b;
+    while (cmp(a, FqParams::MOD) >= 0) a = raw_sub(a, FqParams::MOD, b);
     return Fq::from_mont(a);
+}
+
+// g1m_subAffine(p1, p2) on raw LEM bytes (p2 a valid point): ffjavascript's affine addition of p1
+// and -p2, with its operations, to Jacobian; then affine.
+G1Affine wasm_sub_affine(const std::uint8_t* p1, const std::uint8_t* p2) {
+    const Limbs x1 = limbs_from_le(p1), y1 = limbs_from_le(p1 + 32);
+    const Limbs x2 = limbs_from_le(p2), y2 = wasm_sub(Limbs{0, 0, 0, 0}, limbs_from_le(p2 + 32));
+    if (is_zero(x1) && is_zero(y1)) return G1Affine{Fq::from_mont(x2), Fq::from_mont(y2)};
+    if (x1 == x2) throw Error("powers of tau: unexpected point past the end of tauG1");
+    const Limbs H = wasm_sub(x2, x1), t = wasm_sub(y2, y1);
+    const Limbs HH = wasm_mul(H, H);
+    Limbs I = wasm_add(HH, HH);
+    I = wasm_add(I, I);
+    const Limbs J = wasm_mul(H, I), r = wasm_add(t, t), V = wasm_mul(x1, I), r2 = wasm_mul(r, r);
+    const Limbs V2 = wasm_add(V, V);
+    const Limbs x3 = wasm_sub(wasm_sub(r2, J), V2);
+    Limbs y1J2 = wasm_mul(y1, J);
+    y1J2 = wasm_add(y1J2, y1J2);
+    const Limbs y3 = wasm_sub(wasm_mul(wasm_sub(V, x3), r), y1J2);
+    const Limbs z3 = wasm_add(H, H);
+    return G1{fq_reduced(x3), fq_reduced(y3), fq_reduced(z3)}.to_affine();
 }
 
 }  // namespace
@@ -233,10 +321,12 @@ void hash_h_points(Blake2b& h, Bytes tau_g1, Bytes tau_g2, std::size_t domain, T
             std::vector<G1> pts;
             pts.reserve(hi - lo);
             for (std::size_t i = b0 + lo; i < b0 + hi; ++i) {
-                const std::uint8_t* hp = i + domain < n_tau ? tau_g1.data + 64 * (i + domain) : past_end;
-                const G1Affine hi_pt{fq_from_raw(hp), fq_from_raw(hp + 32)};
                 const G1Affine lo_pt = g1_from_lem(tau_g1.data + 64 * i);
-                pts.push_back(G1::from_affine(hi_pt).add(lo_pt.neg()));
+                if (i + domain < n_tau) {
+                    pts.push_back(G1::from_affine(g1_from_lem(tau_g1.data + 64 * (i + domain))).add(lo_pt.neg()));
+                } else {
+                    pts.push_back(G1::from_affine(wasm_sub_affine(past_end, tau_g1.data + 64 * i)));
+                }
             }
             const auto aff = batch_to_affine(pts);
             for (std::size_t i = lo; i < hi; ++i) g1_to_uncompressed(aff[i - lo], u.data() + 64 * i);
