@@ -73,8 +73,8 @@ struct Lanes {
     // (X, Y) += (+-)(phi?)(BX, BY): l = (by - y) / (bx - x), x3 = l^2 - x - bx, y3 = l (x - x3) - y.
     void add(Fq* X, Fq* Y, const Fq* BX, const Fq* BY, bool phi, bool neg) {
         if (phi) mul_n(bx.data(), BX, betas.data(), m);
-        else std::copy(BX, BX + m, bx.begin());
-        for (std::size_t i = 0; i < m; ++i) den[i] = bx[i] - X[i];
+        const Fq* bxs = phi ? bx.data() : BX;
+        for (std::size_t i = 0; i < m; ++i) den[i] = bxs[i] - X[i];
         batch_inverse(den.data(), m, scr.data());
         mark_bad();
         if (neg) for (std::size_t i = 0; i < m; ++i) t[i] = -BY[i] - Y[i];
@@ -82,7 +82,7 @@ struct Lanes {
         mul_n(l.data(), t.data(), den.data(), m);
         mul_n(t.data(), l.data(), l.data(), m);
         for (std::size_t i = 0; i < m; ++i) {
-            const Fq x3 = t[i] - X[i] - bx[i];
+            const Fq x3 = t[i] - X[i] - bxs[i];
             t[i] = X[i] - x3;
             X[i] = x3;
         }
