@@ -274,6 +274,8 @@ Fq fq_reduced(Limbs a) {
     return Fq::from_mont(a);
 }
 
+}  // namespace
+
 // g1m_subAffine(p1, p2) on raw LEM bytes (p2 a valid point): ffjavascript's affine addition of p1
 // and -p2, with its operations, to Jacobian; then affine.
 G1Affine wasm_sub_affine(const std::uint8_t* p1, const std::uint8_t* p2) {
@@ -294,8 +296,6 @@ G1Affine wasm_sub_affine(const std::uint8_t* p1, const std::uint8_t* p2) {
     const Limbs z3 = wasm_add(H, H);
     return G1{fq_reduced(x3), fq_reduced(y3), fq_reduced(z3)}.to_affine();
 }
-
-}  // namespace
 
 void hash_h_points(Blake2b& h, Bytes tau_g1, Bytes tau_g2, std::size_t domain, ThreadPool& pool) {
     const std::uint32_t v = std::uint32_t(domain - 1);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "curve/bn254.hpp"
 #include "formats/binfile.hpp"
 #include "setup/blake2b.hpp"
 #include "setup/r1cs_reader.hpp"
@@ -45,5 +46,9 @@ void hash_lem(Blake2b& h, const std::uint8_t* lem, std::size_t n, bool g2, Threa
 // 2^15 on it hashes `domain` points, the last one reading 64 bytes past tauG1 when the ptau has
 // exactly the circuit's power (the next section's header and first bytes, as snarkjs does).
 void hash_h_points(Blake2b& h, Bytes tau_g1, Bytes tau_g2, std::size_t domain, ThreadPool& pool);
+
+// p1 - p2 as snarkjs computes it (ffjavascript g1m_subAffine, then affine) for LEM bytes p1 that
+// need not be a point nor reduced mod q, and a point p2. Exposed for tests.
+G1Affine wasm_sub_affine(const std::uint8_t* p1, const std::uint8_t* p2);
 
 }  // namespace peregrine::setup
