@@ -347,6 +347,24 @@ void Fr_toMontgomery(PFrElement r, PFrElement a) {
 
 int Fr_isTrueLong(PFrElement a) { return !is_zero(ld(a)); }
 
+int Fr_isTrue(PFrElement a) {
+    if (!(a->type & Fr_LONG)) return a->shortVal != 0;
+    return Fr_isTrueLong(a);
+}
+
+int Fr_toInt(PFrElement a) {
+    if (!(a->type & Fr_LONG)) return a->shortVal;
+    return Fr_toIntLong(a);
+}
+
+#ifndef PGW_FR_COPY_INLINE
+void Fr_copy(PFrElement r, PFrElement a) { std::memcpy((void*)r, (const void*)a, sizeof(FrElement)); }
+#endif
+
+void Fr_copyn(PFrElement r, PFrElement a, int n) {
+    if (n > 0) std::memmove((void*)r, (const void*)a, sizeof(FrElement) * (std::size_t)n);
+}
+
 int Fr_toIntLong(PFrElement a) {
     const Limbs x = canon_of(a);
     if (is_negative(x)) return (int)(0u - (std::uint32_t)sub_raw(P, x)[0]);

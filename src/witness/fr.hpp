@@ -55,10 +55,32 @@ extern FrRawElement Fr_rawR3; // 2^768 mod p
 
 extern "C" {
 
-inline void Fr_copy(PFrElement r, PFrElement a) { memcpy((void*)r, (const void*)a, sizeof(FrElement)); }
-inline void Fr_copyn(PFrElement r, PFrElement a, int n) {
-    if (n > 0) memmove((void*)r, (const void*)a, sizeof(FrElement) * (size_t)n);
+// Element copies: the generated code makes millions of them (a Poseidon hash: ~20k), so a call
+// costs witness time; but a copy the compiler sees (memcpy, struct assignment) makes it spend 3-5x
+// longer on every function of the generated code (its memory optimisations work on every
+// statement) for no gain. So the copy is an inline asm block: opaque to the optimiser, as cheap
+// to compile as a call, as fast as an inline copy. Out of line elsewhere (other CPUs, sanitizers).
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(__SANITIZE_ADDRESS__) && !defined(PGW_FR_COPY_CALL)
+#define PGW_FR_COPY_INLINE 1
+inline void Fr_copy(PFrElement r, PFrElement a) {
+#if defined(__x86_64__)
+    __asm__("movdqu (%1), %%xmm0\n\tmovdqu 16(%1), %%xmm1\n\tmovq 32(%1), %%xmm2\n\t"
+            "movdqu %%xmm0, (%0)\n\tmovdqu %%xmm1, 16(%0)\n\tmovq %%xmm2, 32(%0)"
+            :
+            : "r"(r), "r"(a)
+            : "xmm0", "xmm1", "xmm2", "memory");
+#else
+    __asm__("ldp q0, q1, [%1]\n\tldr d2, [%1, #32]\n\tstp q0, q1, [%0]\n\tstr d2, [%0, #32]"
+            :
+            : "r"(r), "r"(a)
+            : "v0", "v1", "v2", "memory");
+#endif
 }
+#else
+void Fr_copy(PFrElement r, PFrElement a);
+#endif
+// Out of line, as every operation below (a call costs less than what inlining costs the compiler).
+void Fr_copyn(PFrElement r, PFrElement a, int n);
 
 void Fr_add(PFrElement r, PFrElement a, PFrElement b);
 void Fr_sub(PFrElement r, PFrElement a, PFrElement b);
@@ -84,18 +106,11 @@ void Fr_toNormal(PFrElement r, PFrElement a);
 void Fr_toLongNormal(PFrElement r, PFrElement a);
 void Fr_toMontgomery(PFrElement r, PFrElement a);
 
-// Out-of-line parts of the inline functions below.
+int Fr_isTrue(PFrElement a);
+int Fr_toInt(PFrElement a);
+// The long-form parts of Fr_isTrue and Fr_toInt (inline in earlier versions of this header).
 int Fr_isTrueLong(PFrElement a);
 int Fr_toIntLong(PFrElement a);
-
-inline int Fr_isTrue(PFrElement a) {
-    if (!(a->type & Fr_LONG)) return a->shortVal != 0;
-    return Fr_isTrueLong(a);
-}
-inline int Fr_toInt(PFrElement a) {
-    if (!(a->type & Fr_LONG)) return a->shortVal;
-    return Fr_toIntLong(a);
-}
 
 // Raw (Montgomery-form limb) operations, kept for code written against circom's header.
 void Fr_rawCopy(FrRawElement r, const FrRawElement a);
