@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT OR Apache-2.0
+# `peregrine circuit build` against circom alone (issue 18), in one run, on the example circuit and
+# circomlib's own test circuits. For each circuit:
+#   circom      `circom --c` alone (what circuit build must stay within 3x of)
+#   cold        `circuit build` with an empty compiler cache (a private CCACHE_DIR)
+#   edit        `circuit build` again after a one-line change of the main template (circuits with
+#               their own main template only): only the changed unit is recompiled
+#   witness     median wall time of RUNS runs (default 5) of <name>-witness, and, with CIRCOM_CPP=1,
+#               of circom's own C++ runtime built by its Makefile (`circom --c --no_asm`, g++ -O3,
+#               GMP; slow to build) on the same input; every witness is checked byte for byte
+#               against `snarkjs wtns calculate`.
+# Times are wall seconds, with the user+system CPU seconds of all processes in parentheses; the
+# machine's load average is printed with each circuit (the numbers mean little on a busy machine).
+#
+# usage: bench/circuit-build.sh [build_dir (default build/release)] [work_dir (default ~/.cache/peregrine/bench/circuit-build)]
+# CIRCUITS: names among preimage sha256_2 eddsaposeidon poseidonex smtverifier10 (default: all)
+# OPT: the -O level of circuit build (default: its own default)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$(cd "${1:-$root/build/release}" && pwd)
+work=${2:-$HOME/.cache/peregrine/bench/circuit-build}
+runs=${RUNS:-5}
+bin=$(bash "$root/scripts/npm-tools.sh")
+snarkjs="$bin/snarkjs"
+circom="$bin/circom2"
+node_modules=$(cd "$bin/.." && pwd)
+circomlib=$node_modules/circomlib
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+export CCACHE_DIR=$work/ccache
+rm -rf "$CCACHE_DIR"
+opt=()
+[ -n "${OPT:-}" ] && opt=(-O "$OPT")
+rel() { realpath --relative-to=/ "$1"; }
+
+# timed <label> <command...>: runs it, prints "<wall>s (<cpu>s cpu)" into $timed_out.
+timed() {
+  local label=$1 log
+  shift
+  log=$work/time.log
+  if ! /usr/bin/time -f "%e %U %S" -o "$log" "$@" >"$work/$label.log" 2>&1; then
+    tail -20 "$work/$label.log" >&2
+    echo "FAIL: $label: $*" >&2
+    exit 1
+  fi
+  timed_out=$(awk '{printf "%.1fs (%.1fs cpu)", $1, $2 + $3}' "$log")
+  timed_wall=$(awk '{print $1}' "$log")
+}
+
+median_ms() {  # command...: median wall milliseconds of $runs runs
+  local i s e
+  for ((i = 0; i < runs; i++)); do
+    s=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    e=$(date +%s%N)
+    echo $(((e - s) / 1000000))
+  done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+# The circuits: source, input JSON, and a sed edit of the main template (empty: none).
+B8x=5299619240641551281634865583518297030282874472190772894086521144482721001553
+B8y=16950150798460657717958625567821834550301663161624707787222815936182638968203
+declare -A src input edit
+src[preimage]=$root/examples/preimage/circuit.circom
+input[preimage]=$(cat "$root/examples/preimage/input.json")
+edit[preimage]='s/^    ge.out === 1;/    ge.out === 1;\n    signal bench_extra <== balance * min;/'
+src[sha256_2]=$circomlib/test/circuits/sha256_2_test.circom
+input[sha256_2]='{"a": "1", "b": "2"}'
+edit[sha256_2]='s/^    out <== sha256_2.out;/    out <== sha256_2.out;\n    signal bench_extra <== a * b;/'
+src[eddsaposeidon]=$circomlib/test/circuits/eddsaposeidon_test.circom
+input[eddsaposeidon]="{\"enabled\": \"0\", \"Ax\": \"$B8x\", \"Ay\": \"$B8y\", \"S\": \"3\", \"R8x\": \"$B8x\", \"R8y\": \"$B8y\", \"M\": \"7\"}"
+src[poseidonex]=$circomlib/test/circuits/poseidonex_test.circom
+input[poseidonex]='{"inputs": ["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16"], "initialState": "17"}'
+src[smtverifier10]=$circomlib/test/circuits/smtverifier10_test.circom
+input[smtverifier10]='{"enabled": "0", "fnc": "0", "root": "0", "siblings": ["0","0","0","0","0","0","0","0","0","0"], "oldKey": "0", "oldValue": "0", "isOld0": "0", "key": "0", "value": "0"}'
+
+echo "peregrine: $build/peregrine; circom: $("$circom" --version); $(nproc) CPUs"
+printf '%-14s %6s %-22s %-22s %-7s %-22s %-7s %s\n' circuit "C++" "circom --c" "circuit build (cold)" ratio "after a 1-line edit" "/cold" "witness: peregrine vs circom C++ (ms)"
+for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10}; do
+  d=$work/$name
+  rm -rf "$d"
+  mkdir -p "$d/src"
+  # A copy whose relative includes still resolve (circomlib's tests include ../../circuits/...).
+  cp "${src[$name]}" "$d/src/$name.circom"
+  sed -i "s#include \"\\.\\./\\.\\./circuits/#include \"$circomlib/circuits/#" "$d/src/$name.circom"
+  printf '%s\n' "${input[$name]}" >"$d/input.json"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+
+  timed "$name.circom" bash -c "cd / && '$circom' '$(rel "$d/src/$name.circom")' --c -l '$(rel "$node_modules")' -o '$(rel "$d")'"
+  t_circom=$timed_out w_circom=$timed_wall
+  size=$(stat -c %s "$d/${name}_cpp/$name.cpp")
+  rm -rf "$d/${name}_cpp"
+
+  timed "$name.build" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg" --circom "$circom" "${opt[@]}"
+  t_cold=$timed_out w_cold=$timed_wall
+  ratio=$(echo "$w_cold / $w_circom" | bc -l)
+
+  t_edit="-" r_edit="-"
+  if [ -n "${edit[$name]:-}" ]; then
+    cp "$d/src/$name.circom" "$d/src/orig.circom"
+    sed -i "${edit[$name]}" "$d/src/$name.circom"
+    cmp -s "$d/src/$name.circom" "$d/src/orig.circom" && { echo "FAIL: the edit of $name changed nothing" >&2; exit 1; }
+    timed "$name.edit" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg-edit" --circom "$circom" "${opt[@]}"
+    t_edit=$timed_out
+    r_edit=$(printf '%.2f' "$(echo "$timed_wall / $w_cold" | bc -l)")
+  fi
+
+  # Witness: byte identity with snarkjs, then timing.
+  (cd / && "$circom" "$(rel "$d/src/$name.circom")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1)
+  if [ -n "${edit[$name]:-}" ]; then
+    (cd / && "$circom" "$(rel "$d/src/orig.circom")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1)
+    wasm=$d/ref/orig_js/orig.wasm
+  else
+    wasm=$d/ref/${name}_js/$name.wasm
+  fi
+  "$snarkjs" wtns calculate "$wasm" "$d/input.json" "$d/ref.wtns" >"$d/snarkjs.log" 2>&1 || { cat "$d/snarkjs.log" >&2; exit 1; }
+  "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns"
+  cmp -s "$d/pg.wtns" "$d/ref.wtns" || { echo "FAIL: $name: the witness differs from snarkjs's" >&2; exit 1; }
+  w_pg=$(median_ms "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns")
+  w_circ="-"
+  if [ "${CIRCOM_CPP:-0}" = 1 ]; then
+    (cd / && "$circom" "$(rel "$d/src/$name.circom")" --c --no_asm -l "$(rel "$node_modules")" -o "$(rel "$d/cc")" >"$d/cc.log" 2>&1)
+    timed "$name.circom-make" make -C "$d/cc/${name}_cpp" -j"$(nproc)"
+    "$d/cc/${name}_cpp/$name" "$d/input.json" "$d/cc.wtns" >/dev/null
+    cmp -s "$d/cc.wtns" "$d/ref.wtns" || echo "note: $name: circom's C++ witness differs from snarkjs's" >&2
+    w_circ="$(median_ms "$d/cc/${name}_cpp/$name" "$d/input.json" "$d/cc.wtns") (its build: $timed_out)"
+  fi
+  printf '%-14s %5.1fM %-22s %-22s %-7s %-22s %-7s %s vs %s   [load %s]\n' "$name" "$(echo "$size / 1000000" | bc -l)" \
+    "$t_circom" "$t_cold" "$(printf '%.1fx' "$ratio")" "$t_edit" "$r_edit" "$w_pg" "$w_circ" "$load"
+done
+echo "all witnesses identical to snarkjs's"
