@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/io.hpp"
 
 namespace peregrine {
 
@@ -25,6 +26,7 @@ BinWriter::BinWriter(const std::string& path, const char magic[4], std::uint32_t
     const int fd = ::mkstemp(buf.data());
     if (fd < 0) throw Error(path + ": cannot create a temporary file beside it: " + std::strerror(errno));
     tmp_ = buf.data();
+    set_new_file_mode(fd);
     f_ = ::fdopen(fd, "wb");
     if (!f_) {
         ::close(fd);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "util/error.hpp"
@@ -52,6 +53,18 @@ MappedFile::MappedFile(MappedFile&& o) noexcept : path_(std::move(o.path_)), dat
     o.size_ = 0;
 }
 
+void set_new_file_mode(int fd) {
+    unsigned mask = 022;
+    if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f)) {
+            if (std::sscanf(line, "Umask: %o", &mask) == 1) break;
+        }
+        std::fclose(f);
+    }
+    ::fchmod(fd, 0666 & ~mask);
+}
+
 namespace {
 
 std::string write_temp(const std::string& path, const std::string& content) {
@@ -60,6 +73,7 @@ std::string write_temp(const std::string& path, const std::string& content) {
     buf.push_back('\0');
     int fd = ::mkstemp(buf.data());
     if (fd < 0) throw Error(path + ": cannot write: " + std::strerror(errno));
+    set_new_file_mode(fd);
     std::string tmp(buf.data());
     const char* p = content.data();
     std::size_t left = content.size();

@@ -32,6 +32,10 @@ private:
 // Throws Error naming the path on failure (and removes the temporaries).
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 
+// Gives a file made by mkstemp (mode 0600) the mode an ordinary new file would get: 0666 minus the
+// process's umask (read from /proc without changing it; 022 when unknown).
+void set_new_file_mode(int fd);
+
 std::string read_text_file(const std::string& path, std::size_t max_bytes = 64u << 20);
 
 }  // namespace peregrine
