@@ -26,10 +26,10 @@ struct SetupArgs {
 void add_setup_commands(CLI::App& app, Commands& cmds) {
     auto a = std::make_shared<SetupArgs>();
 
-    CLI::App* setup = app.add_subcommand("setup", "initial Groth16 key of a circuit (snarkjs groth16 setup)");
-    setup->add_option("r1cs", a->r1cs, "circuit (.r1cs)")->required();
-    setup->add_option("ptau", a->ptau, "powers of tau prepared for phase 2 (.ptau, see `ptau prepare`)")->required();
-    setup->add_option("zkey", a->zkey, "output key (.zkey)")->required();
+    CLI::App* setup = app.add_subcommand("setup", "The initial Groth16 key of a circuit (as snarkjs groth16 setup)");
+    setup->add_option("<circuit.r1cs>", a->r1cs, "circuit (.r1cs)")->required();
+    setup->add_option("<pot.ptau>", a->ptau, "powers of tau prepared for phase 2 (.ptau, see `ptau prepare`)")->required();
+    setup->add_option("<circuit.zkey>", a->zkey, "output key (.zkey)")->required();
 
     // `ptau` is created by add_ptau_commands; create it here only if that did not.
     CLI::App* ptau = nullptr;
@@ -40,9 +40,9 @@ void add_setup_commands(CLI::App& app, Commands& cmds) {
         ptau->require_subcommand(1);
     }
     CLI::App* prepare =
-        ptau->add_subcommand("prepare", "add the Lagrange-basis sections for phase 2 (snarkjs powersoftau prepare phase2)");
-    prepare->add_option("in", a->prep_in, "input .ptau")->required();
-    prepare->add_option("out", a->prep_out, "output .ptau")->required();
+        ptau->add_subcommand("prepare", "Add the Lagrange-basis sections phase 2 needs (as snarkjs powersoftau prepare phase2)");
+    prepare->add_option("<in.ptau>", a->prep_in, "input .ptau")->required();
+    prepare->add_option("<out.ptau>", a->prep_out, "output .ptau")->required();
 
     for (CLI::App* sub : {setup, prepare}) {
         sub->add_option("--threads,-t", a->threads, "worker threads (default: all cores)");

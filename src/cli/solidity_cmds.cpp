@@ -18,11 +18,10 @@ void add_solidity_commands(CLI::App& export_cmd, Commands& cmds) {
     };
     auto sa = std::make_shared<SolArgs>();
     auto* sol = export_cmd.add_subcommand(
-        "solidity", "<circuit.zkey|verification_key.json> <Verifier.sol>: Groth16 verifier contract, as snarkjs zkey "
-                    "export solidityverifier");
+        "solidity", "A Groth16 verifier contract for Ethereum (as snarkjs zkey export solidityverifier)");
     sol->alias("solidityverifier");
-    sol->add_option("key", sa->key, "Groth16 proving key (.zkey) or verification_key.json")->required();
-    sol->add_option("out", sa->out, "output Solidity source")->required();
+    sol->add_option("<key.zkey|verification_key.json>", sa->key, "Groth16 proving key (.zkey) or verification_key.json")->required();
+    sol->add_option("<Verifier.sol>", sa->out, "output Solidity source")->required();
     cmds.add(sol, [sa] {
         const std::string src = groth16_solidity_verifier(read_verifying_key_file(sa->key));
         write_files_atomically({{sa->out, src}});
@@ -34,11 +33,10 @@ void add_solidity_commands(CLI::App& export_cmd, Commands& cmds) {
     };
     auto ca = std::make_shared<CallArgs>();
     auto* call = export_cmd.add_subcommand(
-        "calldata", "<public.json> <proof.json>: arguments of verifyProof on stdout, as snarkjs zkey export "
-                    "soliditycalldata");
+        "calldata", "The arguments of verifyProof, on stdout (as snarkjs zkey export soliditycalldata)");
     call->alias("soliditycalldata");
-    call->add_option("public", ca->pub, "public signals (JSON)")->required();
-    call->add_option("proof", ca->proof, "Groth16 proof (JSON)")->required();
+    call->add_option("<public.json>", ca->pub, "public signals (JSON)")->required();
+    call->add_option("<proof.json>", ca->proof, "Groth16 proof (JSON)")->required();
     cmds.add(call, [ca] {
         const std::string text =
             groth16_solidity_calldata(read_text_file(ca->pub), read_text_file(ca->proof), ca->pub, ca->proof);

@@ -30,28 +30,28 @@ void print_hashes(const setup::ZkeyContributeResult& r) {
 
 void add_zkey_commands(CLI::App& app, Commands& cmds) {
     auto a = std::make_shared<ZkeyArgs>();
-    CLI::App* zkey = app.add_subcommand("zkey", "phase-2 ceremony on Groth16 keys (snarkjs zkey ...)");
+    CLI::App* zkey = app.add_subcommand("zkey", "Phase-2 ceremony on Groth16 keys: contribute, beacon, verify (as snarkjs zkey ...)");
     zkey->require_subcommand(1);
 
-    CLI::App* contrib = zkey->add_subcommand("contribute", "add a random contribution (snarkjs zkey contribute)");
-    contrib->add_option("in", a->in, "input .zkey")->required();
-    contrib->add_option("out", a->out, "output .zkey")->required();
+    CLI::App* contrib = zkey->add_subcommand("contribute", "Add a random contribution (as snarkjs zkey contribute)");
+    contrib->add_option("<in.zkey>", a->in, "input .zkey")->required();
+    contrib->add_option("<out.zkey>", a->out, "output .zkey")->required();
     contrib->add_option("--name,-n", a->name, "contribution name (stored, at most 64 characters)");
     contrib->add_option("--entropy,-e", a->entropy,
                         "extra entropy text, hashed with OS randomness (default: OS randomness only)");
 
-    CLI::App* beacon = zkey->add_subcommand("beacon", "add a beacon contribution (snarkjs zkey beacon)");
-    beacon->add_option("in", a->in, "input .zkey")->required();
-    beacon->add_option("out", a->out, "output .zkey")->required();
-    beacon->add_option("beacon", a->beacon, "beacon hash in hex")->required();
-    beacon->add_option("exp", a->exp, "log2 of the SHA-256 iterations (10..63)")->required();
+    CLI::App* beacon = zkey->add_subcommand("beacon", "Add a beacon contribution (as snarkjs zkey beacon)");
+    beacon->add_option("<in.zkey>", a->in, "input .zkey")->required();
+    beacon->add_option("<out.zkey>", a->out, "output .zkey")->required();
+    beacon->add_option("<beacon-hex>", a->beacon, "beacon hash in hex")->required();
+    beacon->add_option("<iterations-exp>", a->exp, "log2 of the SHA-256 iterations (10..63)")->required();
     beacon->add_option("--name,-n", a->name, "contribution name");
 
     CLI::App* verify = zkey->add_subcommand(
-        "verify", "check a key against its circuit and powers of tau (snarkjs zkey verify); exit 0 valid, 1 invalid, 2 error");
-    verify->add_option("r1cs", a->r1cs, "circuit (.r1cs)")->required();
-    verify->add_option("ptau", a->ptau, "powers of tau (.ptau, prepared for phase 2)")->required();
-    verify->add_option("zkey", a->in, "key to verify (.zkey)")->required();
+        "verify", "Check a key against its circuit and powers of tau (as snarkjs zkey verify); exit 0 valid, 1 invalid, 2 error");
+    verify->add_option("<circuit.r1cs>", a->r1cs, "circuit (.r1cs)")->required();
+    verify->add_option("<pot.ptau>", a->ptau, "powers of tau (.ptau, prepared for phase 2)")->required();
+    verify->add_option("<circuit.zkey>", a->in, "key to verify (.zkey)")->required();
 
     for (CLI::App* sub : {contrib, beacon, verify}) {
         sub->add_option("--threads,-t", a->threads, "worker threads (default: all cores)");
