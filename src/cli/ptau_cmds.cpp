@@ -46,14 +46,14 @@ int with_pool(const PtauArgs& a, const std::function<int(const setup::PtauRunOpt
 }  // namespace
 
 void add_ptau_commands(CLI::App& app, Commands& cmds) {
-    auto* ptau = app.add_subcommand("ptau", "Powers-of-tau ceremony (snarkjs powersoftau, bn128): new, contribute, beacon, verify, info");
+    auto* ptau = app.add_subcommand("ptau", "Powers-of-tau ceremony: new, contribute, beacon, prepare, verify, info (as snarkjs powersoftau, bn128)");
     ptau->require_subcommand(1);
 
     auto a = std::make_shared<PtauArgs>();
 
-    auto* nw = ptau->add_subcommand("new", "<power> <out.ptau>: a new accumulator of 2^power (1..28)");
-    nw->add_option("power", a->power, "log2 of the number of powers")->required()->check(CLI::Range(1u, 28u));
-    nw->add_option("out", a->out, "output .ptau")->required();
+    auto* nw = ptau->add_subcommand("new", "A new accumulator of 2^power powers, 1..28 (as snarkjs powersoftau new bn128)");
+    nw->add_option("<power>", a->power, "log2 of the number of powers")->required()->check(CLI::Range(1u, 28u));
+    nw->add_option("<out.ptau>", a->out, "output .ptau")->required();
     add_common(nw, *a);
     cmds.add(nw, [a] {
         return with_pool(*a, [&](const setup::PtauRunOptions& o) {
@@ -63,9 +63,9 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
         });
     });
 
-    auto* co = ptau->add_subcommand("contribute", "<in.ptau> <out.ptau> [--name N] [--entropy E]: add a contribution");
-    co->add_option("in", a->in, "input .ptau")->required();
-    co->add_option("out", a->out, "output .ptau")->required();
+    auto* co = ptau->add_subcommand("contribute", "Add a random contribution (as snarkjs powersoftau contribute)");
+    co->add_option("<in.ptau>", a->in, "input .ptau")->required();
+    co->add_option("<out.ptau>", a->out, "output .ptau")->required();
     co->add_option("--name,-n", a->name, "contributor's name (recorded in the file)");
     co->add_option("--entropy,-e", a->entropy, "extra entropy text, mixed with the OS CSPRNG's");
     add_common(co, *a);
@@ -77,11 +77,11 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
         });
     });
 
-    auto* be = ptau->add_subcommand("beacon", "<in.ptau> <out.ptau> <beacon-hex> <iterations-exp> [--name N]: add a beacon");
-    be->add_option("in", a->in, "input .ptau")->required();
-    be->add_option("out", a->out, "output .ptau")->required();
-    be->add_option("beacon", a->beacon, "beacon value, hexadecimal")->required();
-    be->add_option("iterations", a->iter_exp, "SHA-256 is iterated 2^iterations times (10..63)")->required();
+    auto* be = ptau->add_subcommand("beacon", "Add a beacon contribution (as snarkjs powersoftau beacon)");
+    be->add_option("<in.ptau>", a->in, "input .ptau")->required();
+    be->add_option("<out.ptau>", a->out, "output .ptau")->required();
+    be->add_option("<beacon-hex>", a->beacon, "beacon value, hexadecimal")->required();
+    be->add_option("<iterations-exp>", a->iter_exp, "SHA-256 is iterated 2^iterations times (10..63)")->required();
     be->add_option("--name,-n", a->name, "name recorded in the file");
     add_common(be, *a);
     cmds.add(be, [a] {
@@ -92,8 +92,8 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
         });
     });
 
-    auto* ve = ptau->add_subcommand("verify", "<file.ptau>: verify a ptau file; exit 0 valid, 1 invalid, 2 unreadable");
-    ve->add_option("file", a->in, "the .ptau")->required();
+    auto* ve = ptau->add_subcommand("verify", "Check a ptau file (as snarkjs powersoftau verify); exit 0 valid, 1 invalid, 2 unreadable");
+    ve->add_option("<file.ptau>", a->in, "the .ptau")->required();
     add_common(ve, *a);
     cmds.add(ve, [a] {
         try {
@@ -113,8 +113,8 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
         }
     });
 
-    auto* in = ptau->add_subcommand("info", "<file.ptau>: power, contributions, whether prepared");
-    in->add_option("file", a->in, "the .ptau")->required();
+    auto* in = ptau->add_subcommand("info", "Describe a ptau file: power, contributions, whether prepared for phase 2");
+    in->add_option("<file.ptau>", a->in, "the .ptau")->required();
     cmds.add(in, [a] {
         std::fputs(setup::ptau_info(a->in).c_str(), stdout);
         return 0;

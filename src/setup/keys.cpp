@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "setup/keys.hpp"
 
+#include <cstdio>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -320,6 +322,21 @@ void g1_scale_all(const std::uint8_t* in, std::uint8_t* out, std::size_t n, cons
 }
 void g2_scale_all(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool) {
     g2_apply_powers(in, out, n, k, Fr::one(), pool);
+}
+
+std::string format_hash(const Hash64& h, const std::string& title) {
+    std::string s = title.empty() ? "" : title + "\n";
+    char buf[16];
+    for (int i = 0; i < 4; ++i) {
+        if (i > 0) s += "\n";
+        s += "\t\t";
+        for (int j = 0; j < 4; ++j) {
+            const std::uint8_t* w = h.data() + i * 16 + j * 4;
+            std::snprintf(buf, sizeof buf, "%s%02x%02x%02x%02x", j > 0 ? " " : "", w[0], w[1], w[2], w[3]);
+            s += buf;
+        }
+    }
+    return s;
 }
 
 }  // namespace peregrine::setup

@@ -23,6 +23,10 @@ namespace peregrine::setup {
 
 using Hash64 = std::array<std::uint8_t, 64>;
 
+// snarkjs formatHash: four lines of four big-endian 32-bit words in hex, each line indented by two
+// tabs, after a title line when one is given.
+std::string format_hash(const Hash64& h, const std::string& title = "");
+
 // --- Point encodings ---------------------------------------------------------------------------
 // LEM: snarkjs file layout, little-endian Montgomery affine coordinates ((0,0) = infinity); G2
 //      coordinates as c0 then c1. 64 bytes (G1) / 128 bytes (G2).

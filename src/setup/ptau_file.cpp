@@ -139,22 +139,6 @@ Hash64 response_hash(const std::array<std::uint8_t, 216>& partial, const PtauKey
     return h.digest64();
 }
 
-std::string format_hash(const Hash64& h) {
-    std::string s;
-    char b[16];
-    for (int i = 0; i < 4; ++i) {
-        if (i > 0) s += "\n";
-        s += "\t\t";
-        for (int j = 0; j < 4; ++j) {
-            if (j > 0) s += " ";
-            const std::uint8_t* p = &h[16 * i + 4 * j];
-            std::snprintf(b, sizeof b, "%02x%02x%02x%02x", p[0], p[1], p[2], p[3]);
-            s += b;
-        }
-    }
-    return s;
-}
-
 // ---- reading ----------------------------------------------------------------------------------
 
 PtauFile::PtauFile(const std::string& path) : bin_(path, "ptau", 1) {

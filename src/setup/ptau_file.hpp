@@ -104,7 +104,5 @@ std::vector<std::uint8_t> pubkey_uncompressed(const PtauKey& key);
 void write_ptau_header(BinWriter& w, unsigned power, unsigned ceremony_power);
 void write_contributions(BinWriter& w, const std::vector<PtauContribution>& cs);
 
-// snarkjs formatHash: four lines of four big-endian u32 in hex, each line indented by a tab.
-std::string format_hash(const Hash64& h);
 
 }  // namespace peregrine::setup

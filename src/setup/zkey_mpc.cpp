@@ -224,19 +224,4 @@ Hash64 contribution_hash(const ZkeyContribution& c) {
     return h.digest64();
 }
 
-std::string format_hash(const Hash64& h, const std::string& title) {
-    std::string s = title.empty() ? "" : title + "\n";
-    char buf[16];
-    for (int i = 0; i < 4; ++i) {
-        if (i > 0) s += "\n";
-        s += "\t\t";
-        for (int j = 0; j < 4; ++j) {
-            const std::uint8_t* w = h.data() + i * 16 + j * 4;
-            std::snprintf(buf, sizeof buf, "%s%02x%02x%02x%02x", j > 0 ? " " : "", w[0], w[1], w[2], w[3]);
-            s += buf;
-        }
-    }
-    return s;
-}
-
 }  // namespace peregrine::setup

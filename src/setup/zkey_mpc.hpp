@@ -57,8 +57,5 @@ void hash_pub_key(Blake2b& h, const ZkeyContribution& c);
 // BLAKE2b-512 of the public key alone: the "contribution hash" snarkjs prints.
 Hash64 contribution_hash(const ZkeyContribution& c);
 
-// snarkjs formatHash: four lines of four big-endian 32-bit words in hex, each line indented by
-// two tabs, after the title line when one is given.
-std::string format_hash(const Hash64& h, const std::string& title = "");
 
 }  // namespace peregrine::setup
