@@ -12,6 +12,7 @@
 #include "formats/zkey.hpp"
 #include "msm/msm.hpp"
 #include "setup/keys.hpp"
+#include "setup/ptau_prepare_endo.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
 
@@ -165,38 +166,58 @@ struct Lockstep {
     }
 };
 
-// pts[i] <- ks[i] * pts[i] for a batch of points: GLV split and width-5 NAF digits per point,
-// window tables made affine with one inversion, then all points double and add in lockstep.
+// The endomorphism decomposition of each group: D scalars and the D endomorphisms on affine points.
+template <class J>
+struct Endo;
+template <>
+struct Endo<G1> {
+    static constexpr int D = 2;
+    static EndoSplit<2> split(const Limbs& k) { return g1_endo_split(k); }
+    static G1Affine next(const G1Affine& a) { return g1_endo(a); }  // applied h times for component h
+};
+template <>
+struct Endo<G2> {
+    static constexpr int D = 4;
+    static EndoSplit<4> split(const Limbs& k) { return g2_endo_split(k); }
+    static G2Affine next(const G2Affine& a) { return g2_psi(a); }
+};
+
+// pts[i] <- ks[i] * pts[i] for a batch of points: endomorphism split (GLV on G1, 4-dimensional GLS
+// on G2) and width-5 NAF digits per point, window tables made affine with one inversion, then all
+// points double and add in lockstep.
 template <class J>
 void mul_glv_batch(J* pts, const Limbs* ks, std::size_t cnt) {
     using Aff = typename J::Aff;
     using F = typename J::Field;
+    constexpr int D = Endo<J>::D;
     if (cnt == 0) return;
     struct Digits {
-        std::int8_t d[2][136];
-        int n[2];
-        bool neg[2];
+        std::int8_t d[D][136];
+        int n[D];
+        bool neg[D];
     };
     std::vector<Digits> dg(cnt);
     std::vector<J> tab(cnt * kTable);
-    const auto to128 = [](const Limbs& l) { return (unsigned __int128)l[1] << 64 | l[0]; };
     int top = 0;
     for (std::size_t i = 0; i < cnt; ++i) {
-        const GlvSplit s = glv_split(ks[i]);
+        const EndoSplit<D> s = Endo<J>::split(ks[i]);
         Digits& d = dg[i];
-        d.n[0] = wnaf(to128(s.k1), d.d[0]);
-        d.n[1] = wnaf(to128(s.k2), d.d[1]);
-        d.neg[0] = s.neg1;
-        d.neg[1] = s.neg2;
-        top = std::max({top, d.n[0], d.n[1]});
+        for (int h = 0; h < D; ++h) {
+            d.n[h] = wnaf(s.mag[h], d.d[h]);
+            d.neg[h] = s.neg[h];
+            top = std::max(top, d.n[h]);
+        }
         J* t = &tab[i * kTable];
         t[0] = pts[i];
         const J p2 = pts[i].dbl();
         for (int e = 1; e < kTable; ++e) t[e] = t[e - 1].add(p2);
     }
-    const std::vector<Aff> ta = batch_to_affine(tab);
-    std::vector<Aff> tp(ta.size());
-    for (std::size_t e = 0; e < ta.size(); ++e) tp[e] = ta[e].is_infinity() ? ta[e] : Aff{endo(ta[e].x), ta[e].y};
+    std::vector<std::vector<Aff>> tabs(D);
+    tabs[0] = batch_to_affine(tab);
+    for (int h = 1; h < D; ++h) {
+        tabs[h].resize(tabs[0].size());
+        for (std::size_t e = 0; e < tabs[0].size(); ++e) tabs[h][e] = Endo<J>::next(tabs[h - 1][e]);
+    }
 
     Lockstep<F> st(cnt);
     std::vector<std::uint8_t> inf(cnt, 1), special;
@@ -206,8 +227,8 @@ void mul_glv_batch(J* pts, const Limbs* ks, std::size_t cnt) {
     q.reserve(cnt);
     for (int b = top - 1; b >= 0; --b) {
         st.dbl(cnt);
-        for (int h = 0; h < 2; ++h) {
-            const std::vector<Aff>& tb = h == 0 ? ta : tp;
+        for (int h = 0; h < D; ++h) {
+            const std::vector<Aff>& tb = tabs[h];
             idx.clear();
             q.clear();
             for (std::size_t i = 0; i < cnt; ++i) {
@@ -361,6 +382,8 @@ void lagrange_section_power(const std::uint8_t* src, std::size_t n_in, unsigned 
 
 G1 g1_mul_glv(const G1& p, const Limbs& k) { return mul_glv(p, k); }
 G2 g2_mul_glv(const G2& p, const Limbs& k) { return mul_glv(p, k); }
+void g1_mul_batch(G1* pts, const Limbs* ks, std::size_t n) { mul_glv_batch(pts, ks, n); }
+void g2_mul_batch(G2* pts, const Limbs* ks, std::size_t n) { mul_glv_batch(pts, ks, n); }
 void g1_ifft(G1* a, unsigned log_n, ThreadPool& pool) { ifft(a, log_n, pool, nullptr); }
 void g2_ifft(G2* a, unsigned log_n, ThreadPool& pool) { ifft(a, log_n, pool, nullptr); }
 

@@ -31,5 +31,9 @@ void g2_ifft(G2* a, unsigned log_n, ThreadPool& pool);
 // k * P by a GLV split of k (k canonical, < r) and signed windows; exposed for tests.
 G1 g1_mul_glv(const G1& p, const Limbs& k);
 G2 g2_mul_glv(const G2& p, const Limbs& k);
+// pts[i] <- ks[i] * pts[i] (ks[i] canonical), the batched lockstep kernel of the IFFT (G1: GLV,
+// G2: four-dimensional GLS with psi); exposed for tests.
+void g1_mul_batch(G1* pts, const Limbs* ks, std::size_t n);
+void g2_mul_batch(G2* pts, const Limbs* ks, std::size_t n);
 
 }  // namespace peregrine::setup
