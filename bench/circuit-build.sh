@@ -6,8 +6,8 @@
 #   cold        `circuit build` with an empty compiler cache (a private CCACHE_DIR)
 #   edit        `circuit build` again after a one-line change of the main template (circuits with
 #               their own main template only): only the changed unit is recompiled
-#   witness     median wall time of RUNS runs (default 5) of <name>-witness, and, with CIRCOM_CPP=1,
-#               of circom's own C++ runtime built by its Makefile (`circom --c --no_asm`, g++ -O3,
+#   witness     median wall time of RUNS runs (default 5) of <name>-witness, and, for the circuits
+#               named in CIRCOM_CPP ("all" for every one), of circom's own C++ runtime built by its Makefile (`circom --c --no_asm`, g++ -O3,
 #               GMP; slow to build) on the same input; every witness is checked byte for byte
 #               against `snarkjs wtns calculate`.
 # Times are wall seconds, with the user+system CPU seconds of all processes in parentheses; the
@@ -107,24 +107,24 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
   fi
 
   # Witness: byte identity with snarkjs, then timing.
-  (cd / && "$circom" "$(rel "$d/src/$name.circom")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1)
-  if [ -n "${edit[$name]:-}" ]; then
-    (cd / && "$circom" "$(rel "$d/src/orig.circom")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1)
-    wasm=$d/ref/orig_js/orig.wasm
-  else
-    wasm=$d/ref/${name}_js/$name.wasm
-  fi
+  mkdir -p "$d/ref" "$d/cc"
+  ref_src=$d/src/$name.circom wasm=$d/ref/${name}_js/$name.wasm
+  [ -n "${edit[$name]:-}" ] && ref_src=$d/src/orig.circom wasm=$d/ref/orig_js/orig.wasm
+  (cd / && "$circom" "$(rel "$ref_src")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1) &&
+    [ -e "$wasm" ] || { cat "$d/ref.log" >&2; echo "FAIL: circom --wasm $name" >&2; exit 1; }
   "$snarkjs" wtns calculate "$wasm" "$d/input.json" "$d/ref.wtns" >"$d/snarkjs.log" 2>&1 || { cat "$d/snarkjs.log" >&2; exit 1; }
   "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns"
   cmp -s "$d/pg.wtns" "$d/ref.wtns" || { echo "FAIL: $name: the witness differs from snarkjs's" >&2; exit 1; }
   w_pg=$(median_ms "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns")
   w_circ="-"
-  if [ "${CIRCOM_CPP:-0}" = 1 ]; then
-    (cd / && "$circom" "$(rel "$d/src/$name.circom")" --c --no_asm -l "$(rel "$node_modules")" -o "$(rel "$d/cc")" >"$d/cc.log" 2>&1)
-    timed "$name.circom-make" make -C "$d/cc/${name}_cpp" -j"$(nproc)"
-    "$d/cc/${name}_cpp/$name" "$d/input.json" "$d/cc.wtns" >/dev/null
+  if [[ " ${CIRCOM_CPP:-} " == *" $name "* || "${CIRCOM_CPP:-}" == all ]]; then
+    (cd / && "$circom" "$(rel "$ref_src")" --c --no_asm -l "$(rel "$node_modules")" -o "$(rel "$d/cc")" >"$d/cc.log" 2>&1) ||
+      { cat "$d/cc.log" >&2; exit 1; }
+    cc=$(basename "$ref_src" .circom)
+    timed "$name.circom-make" make -C "$d/cc/${cc}_cpp" -j"$(nproc)"
+    "$d/cc/${cc}_cpp/$cc" "$d/input.json" "$d/cc.wtns" >/dev/null
     cmp -s "$d/cc.wtns" "$d/ref.wtns" || echo "note: $name: circom's C++ witness differs from snarkjs's" >&2
-    w_circ="$(median_ms "$d/cc/${name}_cpp/$name" "$d/input.json" "$d/cc.wtns") (its build: $timed_out)"
+    w_circ="$(median_ms "$d/cc/${cc}_cpp/$cc" "$d/input.json" "$d/cc.wtns") (its build: $timed_out)"
   fi
   printf '%-14s %5.1fM %-22s %-22s %-7s %-22s %-7s %s vs %s   [load %s]\n' "$name" "$(echo "$size / 1000000" | bc -l)" \
     "$t_circom" "$t_cold" "$(printf '%.1fx' "$ratio")" "$t_edit" "$r_edit" "$w_pg" "$w_circ" "$load"

@@ -301,6 +301,7 @@ SplitCode split_circuit_code(const std::string& code, const std::string& header_
         std::string name, text;
     };
     std::vector<Def> defs;
+    std::string bookkeeping;
     for (const Item& it : items) {
         const std::string text = code.substr(it.begin, it.end - it.begin);
         if (it.preprocessor) {
@@ -318,7 +319,11 @@ SplitCode split_circuit_code(const std::string& code, const std::string& header_
             } else {
                 defined += head + ";\n";
             }
-            defs.push_back({defined_name(head), text});
+            const std::string fn = defined_name(head);
+            // The tables and the circuit's sizes (get_total_signal_no() ...) change with almost
+            // any edit of the circuit: they get a small unit of their own.
+            if (head.empty() || head.back() != ')' || fn.rfind("get_", 0) == 0 || fn == "run") bookkeeping += text;
+            else defs.push_back({fn, text});
         }
     }
     if (defs.empty()) throw Failure("unexpected generated code: no definitions");
@@ -349,7 +354,12 @@ SplitCode split_circuit_code(const std::string& code, const std::string& header_
         bytes += d.text.size();
         if (bytes >= 2 * target || (bytes >= target && fnv1a(d.name) % 4 == 0)) flush();
     }
-    flush();
+    // A small tail joins the unit before it rather than costing a compiler run.
+    if (bytes > 0 && bytes < target / 4 && !out.units.empty() && !out.units.back().huge)
+        out.units.back().text += cur.text.substr(include_line.size());
+    else
+        flush();
+    if (!bookkeeping.empty()) out.units.push_back({prefix + "pgw_tables", include_line + bookkeeping, false});
     return out;
 }
 

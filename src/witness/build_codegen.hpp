@@ -28,7 +28,8 @@ std::string patch_circom_hpp(std::string code);  // drops #include <gmp.h>
 // the unit holds at least `target` bytes), so that an edit inside one template changes one unit
 // only and the others stay in the compiler cache. A definition of `huge` bytes or more (circom
 // functions filling big constant tables, straight-line code) gets a unit of its own, compiled at a
-// lower optimisation level.
+// lower optimisation level. The tables and get_*() functions (the circuit's sizes, which most edits
+// change) and run() go into a unit of their own, "<prefix>pgw_tables".
 struct CodeUnit {
     std::string stem;  // file name without ".cpp": "<prefix><first definition's name>"
     std::string text;  // #include "<header>" and the definitions

@@ -455,17 +455,99 @@ void Fr_mod(PFrElement r, PFrElement a, PFrElement b) {
     set_canon(r, rem);
 }
 
+// x * 2^-k mod p for x < p, 0 < k < 64: x + m*p with m = -x/p mod 2^k is divisible by 2^k, and
+// (x + m*p) / 2^k < 2p.
+Limbs div_pow2(const Limbs& x, int k) {
+    const u64 mask = (u64(1) << k) - 1;
+    const u64 m = (x[0] * Fr::INV) & mask;  // Fr::INV = -1/p mod 2^64
+    u64 t[5];
+    unsigned __int128 c = 0;
+    for (int i = 0; i < 4; ++i) {
+        c += (unsigned __int128)m * P[i] + x[i];
+        t[i] = (u64)c;
+        c >>= 64;
+    }
+    t[4] = (u64)c;
+    Limbs r;
+    for (int i = 0; i < 4; ++i) r[i] = (t[i] >> k) | (t[i + 1] << (64 - k));
+    if (peregrine::cmp(r, P) >= 0) r = sub_raw(r, P);
+    return r;
+}
+
+int trailing_zeros(const Limbs& a) {  // a != 0; at most 63 (callers loop)
+    return a[0] ? __builtin_ctzll(a[0]) : 63;
+}
+
+void shr_in(Limbs& a, int k) {  // 0 < k < 64
+    for (int i = 0; i < 3; ++i) a[i] = (a[i] >> k) | (a[i + 1] << (64 - k));
+    a[3] >>= k;
+}
+
+void shl_in(Limbs& a, int k) {  // 0 < k < 64; no bit leaves limb 3 (values stay below 2^255)
+    for (int i = 3; i > 0; --i) a[i] = (a[i] << k) | (a[i - 1] >> (64 - k));
+    a[0] <<= k;
+}
+
+void add_in(Limbs& a, const Limbs& b) {
+    unsigned __int128 c = 0;
+    for (int i = 0; i < 4; ++i) {
+        c += (unsigned __int128)a[i] + b[i];
+        a[i] = (u64)c;
+        c >>= 64;
+    }
+}
+
+// The inverse of a nonzero Montgomery-form element x = aR, in Montgomery form (a^-1 R). Kaliski's
+// almost inverse (shifts, additions and subtractions only; variable time, which is fine for a
+// witness) gives x^-1 2^k for some k in [254, 508]; a Montgomery product with R^3 and k halvings
+// (div_pow2, 63 bits at a time) turn that into a^-1 R. About 5x faster than x^(p-2).
+// Invariant of the loop: p = u*s + v*r, so r and s stay at most 2p < 2^255.
+Limbs mont_inverse(const Limbs& x) {
+    Limbs u = P, v = x, r = {0, 0, 0, 0}, s = kOne;
+    int k = 0;
+    while (!is_zero(v)) {
+        int t;
+        if (!(u[0] & 1)) {
+            t = trailing_zeros(u);
+            shr_in(u, t);
+            shl_in(s, t);
+        } else if (!(v[0] & 1)) {
+            t = trailing_zeros(v);
+            shr_in(v, t);
+            shl_in(r, t);
+        } else if (peregrine::cmp(u, v) > 0) {
+            u = sub_raw(u, v);
+            t = trailing_zeros(u);
+            shr_in(u, t);
+            add_in(r, s);
+            shl_in(s, t);
+        } else {
+            v = sub_raw(v, u);
+            t = is_zero(v) ? 1 : trailing_zeros(v);
+            if (!is_zero(v)) shr_in(v, t);
+            add_in(s, r);
+            shl_in(r, t);
+        }
+        k += t;
+    }
+    while (peregrine::cmp(r, P) >= 0) r = sub_raw(r, P);
+    r = sub_raw(P, r);  // x^-1 2^k mod p
+    mmul(r, r, R3);     // a^-1 R 2^k
+    for (; k > 0; k -= 63) r = div_pow2(r, k < 63 ? k : 63);
+    return r;
+}
+
 void Fr_inv(PFrElement r, PFrElement a) {
     const Limbs x = mont_of(a);
     if (is_zero(x)) fail("inverse of zero");
-    st(r, Fr_LONGMONTGOMERY, Fr::from_mont(x).inverse().v);
+    st(r, Fr_LONGMONTGOMERY, mont_inverse(x));
 }
 
 void Fr_div(PFrElement r, PFrElement a, PFrElement b) {
     const Limbs y = mont_of(b);
     if (is_zero(y)) fail("division by zero (/)");
     FrElement inv;
-    st(&inv, Fr_LONGMONTGOMERY, Fr::from_mont(y).inverse().v);
+    st(&inv, Fr_LONGMONTGOMERY, mont_inverse(y));
     Fr_mul(r, a, &inv);
 }
 
