@@ -478,6 +478,9 @@ GlvSplit glv_split(const Limbs& k) {
     return s;
 }
 
+const Limbs& glv_beta_g1() { return kGlvBetaG1; }
+const Limbs& glv_beta_g2() { return kGlvBetaG2; }
+
 const Limbs& glv_lambda() {
     static constexpr Limbs kLambda = {0x8b17ea66b99c90ddull, 0x5bfc41088d8daaa7ull, 0xb3c4d79d41a91758ull, 0};
     return kLambda;

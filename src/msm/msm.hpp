@@ -37,6 +37,11 @@ struct GlvSplit {
 };
 GlvSplit glv_split(const Limbs& k);
 const Limbs& glv_lambda();
+// The endomorphism phi(x, y) = (beta x, y) = glv_lambda() * (x, y) on the order-r subgroups:
+// beta (canonical) is a cube root of unity in Fq, one for G1 and the other (its square) for G2
+// (whose coordinates in Fq2 are scaled by it).
+const Limbs& glv_beta_g1();
+const Limbs& glv_beta_g2();
 
 // One MSM split into independent tasks (one per window and chunk of points), so that a caller can
 // run several MSMs, and other work, as a single batch on its pool with no idle time between them.

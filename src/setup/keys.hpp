@@ -97,19 +97,6 @@ std::vector<Limbs> random_scalars(std::size_t n, unsigned bits = 64);
 std::pair<G1Affine, G1Affine> rlc_g1(const std::uint8_t* a, const std::uint8_t* b, std::size_t n, ThreadPool& pool);
 std::pair<G2Affine, G2Affine> rlc_g2(const std::uint8_t* a, const std::uint8_t* b, std::size_t n, ThreadPool& pool);
 
-// --- Scalar multiplication of arrays -----------------------------------------------------------
-// out_i = (first * inc^i) * in_i for LEM arrays in/out of n points (in == out allowed):
-// the powers-of-tau update. Parallel over chunks of the pool. Uses the GLV endomorphism, so the
-// points must be in the order-r subgroup (true of every point of a valid file; for others the
-// result is meaningless but the call is safe).
-void g1_apply_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
-                     ThreadPool& pool);
-void g2_apply_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
-                     ThreadPool& pool);
-// out_i = k * in_i for all i (same as apply_powers with inc = 1).
-void g1_scale_all(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool);
-void g2_scale_all(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool);
-
 // Field helpers matching ffjavascript: "negative" means canonical value > (q-1)/2; for Fq2, c1
 // decides unless it is zero.
 bool fq_is_negative(const Fq& a);

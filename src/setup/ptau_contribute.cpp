@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "curve/batch_mul.hpp"
 #include "formats/binwriter.hpp"
 #include "setup/ptau.hpp"
 #include "setup/ptau_file.hpp"
@@ -67,10 +68,10 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
             const std::size_t m = std::min(slice, sp.n - lo);
             const Fr first = firsts[s] * tau.pow(Limbs{lo, 0, 0, 0});
             if (sp.g2) {
-                g2_apply_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
+                g2_mul_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
                 g2_lem_to_compressed(out.data(), m, comp.data(), pool);
             } else {
-                g1_apply_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
+                g1_mul_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
                 g1_lem_to_compressed(out.data(), m, comp.data(), pool);
             }
             w.write(out.data(), m * sz);

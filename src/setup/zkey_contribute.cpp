@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "curve/batch_mul.hpp"
 #include "formats/binfile.hpp"
 #include "formats/binwriter.hpp"
 #include "formats/zkey.hpp"
 #include "setup/blake2b.hpp"
 #include "setup/rng.hpp"
 #include "setup/zkey_mpc.hpp"
-#include "setup/zkey_scale.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
 
@@ -56,7 +56,7 @@ void write_scaled(BinWriter& w, std::uint32_t id, const std::uint8_t* pts, std::
     w.begin_section(id);
     for (std::size_t lo = 0; lo < n; lo += kChunk) {
         const std::size_t m = std::min(kChunk, n - lo);
-        g1_scale_fixed(pts + 64 * lo, buf.data(), m, k, pool);
+        g1_mul_fixed(pts + 64 * lo, buf.data(), m, k, pool);
         w.write(buf.data(), m * 64);
         prog.advance(m);
     }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "curve/batch_mul.hpp"
 #include "setup/keys.hpp"
 #include "setup/ptau_file.hpp"
 #include "setup/rng.hpp"
@@ -128,8 +129,8 @@ TEST(PtauKeys, RandomLinearCombinationChecks) {
         std::memcpy(&g1[64 * i], p1, 64);
         std::memcpy(&g2[128 * i], p2, 128);
     }
-    g1_apply_powers(g1.data(), g1.data(), n + 1, Fr::one(), x, pool);  // x^i G1
-    g2_apply_powers(g2.data(), g2.data(), n + 1, Fr::one(), x, pool);
+    g1_mul_powers(g1.data(), g1.data(), n + 1, Fr::one(), x, pool);  // x^i G1
+    g2_mul_powers(g2.data(), g2.data(), n + 1, Fr::one(), x, pool);
     EXPECT_EQ(g1_from_lem(&g1[64 * 3]), G1::from_affine(g1_generator()).mul(x.pow(3).to_canonical()).to_affine());
     EXPECT_TRUE(g1_lem_all_on_curve(g1.data(), n + 1, pool));
     EXPECT_TRUE(g2_lem_all_on_curve(g2.data(), n + 1, pool));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// Phase-2 ceremony on zkeys: MPC parameters, fixed-scalar scaling, contribute / beacon / verify.
+// Phase-2 ceremony on zkeys: MPC parameters, contribute / beacon / verify.
 // The fixtures' keys were made by snarkjs with one beacon contribution, whose secret follows from
 // the beacon: undoing it gives the initial key (as snarkjs groth16 setup wrote it) to verify
 // against, with no snarkjs needed here (the end-to-end test compares with snarkjs itself).
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "curve/batch_mul.hpp"
 #include "fixtures.hpp"
 #include "formats/binfile.hpp"
 #include "formats/binwriter.hpp"
@@ -20,7 +21,6 @@
 #include "setup/rng.hpp"
 #include "setup/zkey_contribute.hpp"
 #include "setup/zkey_mpc.hpp"
-#include "setup/zkey_scale.hpp"
 #include "setup/zkey_verify.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
@@ -99,7 +99,7 @@ std::string make_init(const std::string& circuit) {
         } else if (id == 8 || id == 9) {
             const Bytes b = f.section(id);
             std::vector<std::uint8_t> s(b.size);
-            g1_scale_fixed(b.data, s.data(), b.size / 64, prv, pool);
+            g1_mul_fixed(b.data, s.data(), b.size / 64, prv, pool);
             w.write(s.data(), s.size());
         } else if (id == 10) {
             MpcParams m0;
@@ -149,49 +149,6 @@ TEST(ZkeyCeremony, NameTruncation) {
     // 63 ASCII + one astral character (two UTF-16 units): snarkjs keeps a lone surrogate -> U+FFFD.
     EXPECT_EQ(truncate_contribution_name(std::string(63, 'b') + "\xf0\x9f\x98\x80"), std::string(63, 'b') + "\xef\xbf\xbd");
     EXPECT_EQ(truncate_contribution_name("x\xff"), "x\xef\xbf\xbd");
-}
-
-TEST(ZkeyCeremony, ScaleFixedMatchesNaive) {
-    ThreadPool pool(2);
-    const std::size_t n = kSlow ? 300 : 700;
-    std::vector<std::uint8_t> pts(64 * n), out(64 * n);
-    const G1 g = G1::from_affine(g1_generator());
-    for (std::size_t i = 0; i < n; ++i) {
-        G1Affine p = g.mul(random_below(group_order())).to_affine();
-        if (i % 97 == 5) p = G1Affine{Fq::zero(), Fq::zero()};  // infinity
-        if (i % 101 == 7) p = g1_generator();
-        g1_to_lem(p, pts.data() + 64 * i);
-    }
-    const Limbs rm1 = {FrParams::MOD[0] - 1, FrParams::MOD[1], FrParams::MOD[2], FrParams::MOD[3]};
-    for (const Limbs& k : std::vector<Limbs>{random_below(group_order()), Limbs{1, 0, 0, 0}, Limbs{2, 0, 0, 0},
-                                             Limbs{17, 0, 0, 0}, rm1, glv_lambda()}) {
-        g1_scale_fixed(pts.data(), out.data(), n, Fr::from_canonical(k), pool);
-        for (std::size_t i = 0; i < n; ++i) {
-            const G1Affine want = G1::from_affine(g1_from_lem(pts.data() + 64 * i)).mul(k).to_affine();
-            ASSERT_TRUE(g1_from_lem(out.data() + 64 * i) == want) << "point " << i;
-        }
-    }
-    // Several blocks (4096 points each), in place.
-    if (!kSlow) {
-        const std::size_t big = 9000;
-        pts.resize(64 * big);
-        for (std::size_t i = n; i < big; ++i) {
-            g1_to_lem(g.mul(Limbs{i * 7919 + 1, i, 0, 0}).to_affine(), pts.data() + 64 * i);
-        }
-        std::vector<std::uint8_t> inplace = pts;
-        const Limbs k = random_below(group_order());
-        g1_scale_fixed(inplace.data(), inplace.data(), big, Fr::from_canonical(k), pool);
-        for (std::size_t i = 0; i < big; i += 13) {
-            const G1Affine want = G1::from_affine(g1_from_lem(pts.data() + 64 * i)).mul(k).to_affine();
-            ASSERT_TRUE(g1_from_lem(inplace.data() + 64 * i) == want) << "point " << i;
-        }
-        pts.resize(64 * n);
-    }
-    std::vector<std::uint8_t> copy = pts;
-    const Fr k = Fr::from_u64(123456789);
-    g1_scale_fixed(copy.data(), copy.data(), n, k, pool);
-    g1_scale_fixed(pts.data(), out.data(), n, k, pool);
-    EXPECT_EQ(copy, out);
 }
 
 TEST(ZkeyCeremony, ContributeBeaconVerify) {

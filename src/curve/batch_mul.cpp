@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+#include "curve/batch_mul.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "curve/bn254.hpp"
+#include "msm/msm.hpp"
+
+namespace peregrine {
+
+namespace {
+
+constexpr unsigned kTab = 8;      // odd multiples 1, 3, ..., 15 (width-5 NAF digits)
+constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at most 129
+constexpr std::size_t kMinBlock = 256;
+
+// Points per block: large enough to amortise each step's inversion (only about a sixth of the
+// lanes add at a step when every point has its own scalar), small enough to stay in cache.
+template <class J>
+constexpr std::size_t max_block() {
+    return sizeof(typename J::Field) == 32 ? 4096 : 2048;
+}
+
+inline Fq endo(const Fq& x) {
+    static const Fq b = Fq::from_canonical(glv_beta_g1());
+    return x * b;
+}
+inline Fq2 endo(const Fq2& x) {
+    static const Fq b = Fq::from_canonical(glv_beta_g2());
+    return x.scale(b);
+}
+
+// Width-5 NAF of k < 2^128, least significant digit first; returns the digit count.
+std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
+    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
+    std::size_t n = 0;
+    while (v != 0) {
+        int d = 0;
+        if (v & 1) {
+            d = int(v & 31);
+            if (d >= 16) d -= 32;
+            if (d > 0) v -= unsigned(d);
+            else v += unsigned(-d);
+        }
+        out[n++] = std::int8_t(d);
+        v >>= 1;
+    }
+    return n;
+}
+
+// Scratch arrays for the lockstep formulas (n lanes at most).
+template <class F>
+struct Scratch {
+    explicit Scratch(std::size_t m) : den(m), scr(m), l(m), t(m) {}
+    std::vector<F> den, scr, l, t;
+};
+
+// (X, Y) = 2 (X, Y) for n lanes: l = 3x^2 / 2y, x3 = l^2 - 2x, y3 = l (x - x3) - y. A lane with
+// y = 0 (infinity, or garbage of a lane already marked bad) gets garbage, safely: zeros invert
+// to zero.
+template <class F>
+void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
+    for (std::size_t i = 0; i < n; ++i) s.den[i] = Y[i].dbl();
+    batch_inverse(s.den.data(), n, s.scr.data());
+    mul_n(s.t.data(), X, X, n);
+    for (std::size_t i = 0; i < n; ++i) s.t[i] = s.t[i].dbl() + s.t[i];
+    mul_n(s.l.data(), s.t.data(), s.den.data(), n);
+    mul_n(s.t.data(), s.l.data(), s.l.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const F x3 = s.t[i] - X[i].dbl();
+        s.t[i] = X[i] - x3;
+        X[i] = x3;
+    }
+    mul_n(s.t.data(), s.l.data(), s.t.data(), n);
+    for (std::size_t i = 0; i < n; ++i) Y[i] = s.t[i] - Y[i];
+}
+
+// (X, Y) += (BX, (-1)^neg BY) for n lanes: l = (by - y) / (bx - x), x3 = l^2 - x - bx,
+// y3 = l (x - x3) - y. Equal x (the sum is infinity or a doubling) marks the lane bad
+// (bad[lane[i]], or bad[i] without `lane`).
+template <class F>
+void add_n(F* X, F* Y, const F* BX, const F* BY, bool neg, std::size_t n, Scratch<F>& s, unsigned char* bad,
+           const std::uint32_t* lane) {
+    for (std::size_t i = 0; i < n; ++i) s.den[i] = BX[i] - X[i];
+    batch_inverse(s.den.data(), n, s.scr.data());
+    for (std::size_t i = 0; i < n; ++i)
+        if (s.den[i].is_zero()) bad[lane ? lane[i] : i] = 1;
+    if (neg) for (std::size_t i = 0; i < n; ++i) s.t[i] = -BY[i] - Y[i];
+    else for (std::size_t i = 0; i < n; ++i) s.t[i] = BY[i] - Y[i];
+    mul_n(s.l.data(), s.t.data(), s.den.data(), n);
+    mul_n(s.t.data(), s.l.data(), s.l.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const F x3 = s.t[i] - X[i] - BX[i];
+        s.t[i] = X[i] - x3;
+        X[i] = x3;
+    }
+    mul_n(s.t.data(), s.l.data(), s.t.data(), n);
+    for (std::size_t i = 0; i < n; ++i) Y[i] = s.t[i] - Y[i];
+}
+
+// out_i = k_i in_i for one block of m points; ks holds m canonical scalars, or one if `uniform`.
+template <class J>
+void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const Limbs* ks, bool uniform) {
+    using F = typename J::Field;
+    using Aff = typename J::Aff;
+    constexpr std::size_t SZ = sizeof(Aff);
+    const std::size_t nk = uniform ? 1 : m;
+
+    // Digits, step-major: dig[(t * nk + i) * 2 + c] is digit t of half c of scalar i.
+    std::vector<std::int8_t> dig(kLen * nk * 2, 0);
+    std::vector<unsigned char> neg1(nk), flip2(nk);
+    std::size_t top = 0;
+    {
+        std::int8_t d[2][kLen];
+        for (std::size_t i = 0; i < nk; ++i) {
+            const GlvSplit sp = glv_split(ks[i]);
+            neg1[i] = sp.neg1;
+            flip2[i] = sp.neg1 != sp.neg2;  // phi's entries: (beta x, (-1)^flip2 y) of P1's table
+            const std::size_t n1 = wnaf5(sp.k1, d[0]), n2 = wnaf5(sp.k2, d[1]);
+            for (std::size_t t = 0; t < n1; ++t) dig[(t * nk + i) * 2] = d[0][t];
+            for (std::size_t t = 0; t < n2; ++t) dig[(t * nk + i) * 2 + 1] = d[1][t];
+            top = std::max({top, n1, n2});
+        }
+    }
+
+    std::vector<Aff> orig(m);
+    std::memcpy(static_cast<void*>(orig.data()), in, m * SZ);
+    // Table of P1 = (-1)^neg1 P: row j holds (2j + 1) P1; px holds the x of phi's table.
+    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m), ax(m), ay(m);
+    std::vector<unsigned char> bad(m, 0), started(m, 0);
+    Scratch<F> s(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        bad[i] = orig[i].is_infinity();
+        tx[i] = orig[i].x;
+        ty[i] = neg1[uniform ? 0 : i] ? -orig[i].y : orig[i].y;
+    }
+    std::copy(tx.begin(), tx.begin() + m, ax.begin());
+    std::copy(ty.begin(), ty.begin() + m, ay.begin());
+    dbl_n(ax.data(), ay.data(), m, s);  // 2 P1
+    for (unsigned j = 1; j < kTab; ++j) {
+        F* X = tx.data() + j * m;
+        F* Y = ty.data() + j * m;
+        std::copy(X - m, X, X);
+        std::copy(Y - m, Y, Y);
+        add_n(X, Y, ax.data(), ay.data(), false, m, s, bad.data(), nullptr);
+    }
+    for (std::size_t i = 0; i < kTab * m; ++i) px[i] = endo(tx[i]);
+
+    // The accumulators start as P1, a point of the curve, so that doubling lanes whose scalar
+    // has not started yet is harmless; their first non-zero digit sets them.
+    std::copy(tx.begin(), tx.begin() + m, ax.begin());
+    std::copy(ty.begin(), ty.begin() + m, ay.begin());
+    bool any = false;
+    std::vector<F> gx, gy, bx, by;
+    std::vector<std::uint32_t> lane;
+    if (!uniform) {
+        gx.resize(m), gy.resize(m), bx.resize(m), by.resize(m);
+        lane.resize(m);
+    }
+    for (std::size_t t = top; t-- > 0;) {
+        if (any) dbl_n(ax.data(), ay.data(), m, s);
+        if (uniform) {
+            for (int c = 0; c < 2; ++c) {
+                const int v = dig[t * 2 + c];
+                if (v == 0) continue;
+                const std::size_t j = std::size_t(v < 0 ? -v : v) >> 1;
+                const bool neg = (v < 0) != (c == 1 && flip2[0]);
+                const F* X = (c == 0 ? tx.data() : px.data()) + j * m;
+                const F* Y = ty.data() + j * m;
+                if (!any) {
+                    std::copy(X, X + m, ax.begin());
+                    for (std::size_t i = 0; i < m; ++i) ay[i] = neg ? -Y[i] : Y[i];
+                    any = true;
+                } else {
+                    add_n(ax.data(), ay.data(), X, Y, neg, m, s, bad.data(), nullptr);
+                }
+            }
+            continue;
+        }
+        // Per-lane digits: first each lane's first non-zero digit of the two halves, then the
+        // second half's digit of the lanes where both are non-zero.
+        const std::int8_t* row = dig.data() + t * m * 2;
+        for (int phase = 0; phase < 2; ++phase) {
+            std::size_t cnt = 0;
+            for (std::size_t i = 0; i < m; ++i) {
+                const int v1 = row[2 * i], v2 = row[2 * i + 1];
+                int c;
+                if (phase == 0) c = v1 != 0 ? 0 : (v2 != 0 ? 1 : -1);
+                else c = v1 != 0 && v2 != 0 ? 1 : -1;
+                if (c < 0) continue;
+                const int v = c == 0 ? v1 : v2;
+                const std::size_t k = (std::size_t(v < 0 ? -v : v) >> 1) * m + i;
+                const F& ex = c == 0 ? tx[k] : px[k];
+                const F ey = (v < 0) != (c == 1 && flip2[i]) ? -ty[k] : ty[k];
+                if (!started[i]) {
+                    ax[i] = ex;
+                    ay[i] = ey;
+                    started[i] = 1;
+                    any = true;
+                    continue;
+                }
+                lane[cnt] = std::uint32_t(i);
+                gx[cnt] = ax[i];
+                gy[cnt] = ay[i];
+                bx[cnt] = ex;
+                by[cnt] = ey;
+                ++cnt;
+            }
+            if (cnt == 0) continue;
+            add_n(gx.data(), gy.data(), bx.data(), by.data(), false, cnt, s, bad.data(), lane.data());
+            for (std::size_t q = 0; q < cnt; ++q) {
+                ax[lane[q]] = gx[q];
+                ay[lane[q]] = gy[q];
+            }
+        }
+    }
+
+    for (std::size_t i = 0; i < m; ++i) {
+        Aff r;
+        if (bad[i]) {
+            // Infinity, or an exceptional addition (the accumulator met a table entry): the
+            // generic formulas handle every case.
+            r = J::from_affine(orig[i]).mul(ks[uniform ? 0 : i]).to_affine();
+        } else if (uniform ? !any : !started[i]) {
+            r = Aff{F::zero(), F::zero()};
+        } else {
+            r = Aff{ax[i], ay[i]};
+        }
+        std::memcpy(out + SZ * i, static_cast<const void*>(&r), SZ);
+    }
+}
+
+// Splits n points into blocks (at least one per thread when there are enough points) and runs
+// fn(lo, m) for each on the pool.
+template <class J, class Fn>
+void for_blocks(std::size_t n, ThreadPool& pool, const Fn& fn) {
+    if (n == 0) return;
+    const std::size_t maxb = max_block<J>();
+    std::size_t nb = (n + maxb - 1) / maxb;
+    nb = std::max(nb, std::min<std::size_t>(pool.size(), (n + kMinBlock - 1) / kMinBlock));
+    const std::size_t bs = (n + nb - 1) / nb;
+    nb = (n + bs - 1) / bs;
+    pool.run(nb, [&](std::size_t b) {
+        const std::size_t lo = b * bs;
+        fn(lo, std::min(bs, n - lo));
+    });
+}
+
+template <class J>
+void mul_fixed(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool) {
+    constexpr std::size_t SZ = sizeof(typename J::Aff);
+    const Limbs kc = k.to_canonical();
+    for_blocks<J>(n, pool, [&](std::size_t lo, std::size_t m) { mul_block<J>(in + SZ * lo, out + SZ * lo, m, &kc, true); });
+}
+
+template <class J>
+void mul_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
+                ThreadPool& pool) {
+    constexpr std::size_t SZ = sizeof(typename J::Aff);
+    for_blocks<J>(n, pool, [&](std::size_t lo, std::size_t m) {
+        std::vector<Limbs> ks(m);
+        Fr s = first * inc.pow(Limbs{lo, 0, 0, 0});
+        for (std::size_t i = 0; i < m; ++i) {
+            ks[i] = s.to_canonical();
+            s *= inc;
+        }
+        mul_block<J>(in + SZ * lo, out + SZ * lo, m, ks.data(), false);
+    });
+}
+
+template <class J>
+void mul_each(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr* ks, ThreadPool& pool) {
+    constexpr std::size_t SZ = sizeof(typename J::Aff);
+    for_blocks<J>(n, pool, [&](std::size_t lo, std::size_t m) {
+        std::vector<Limbs> kc(m);
+        for (std::size_t i = 0; i < m; ++i) kc[i] = ks[lo + i].to_canonical();
+        mul_block<J>(in + SZ * lo, out + SZ * lo, m, kc.data(), false);
+    });
+}
+
+}  // namespace
+
+void g1_mul_fixed(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool) {
+    mul_fixed<G1>(in, out, n, k, pool);
+}
+void g2_mul_fixed(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& k, ThreadPool& pool) {
+    mul_fixed<G2>(in, out, n, k, pool);
+}
+void g1_mul_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
+                   ThreadPool& pool) {
+    mul_powers<G1>(in, out, n, first, inc, pool);
+}
+void g2_mul_powers(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr& first, const Fr& inc,
+                   ThreadPool& pool) {
+    mul_powers<G2>(in, out, n, first, inc, pool);
+}
+void g1_mul_each(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr* ks, ThreadPool& pool) {
+    mul_each<G1>(in, out, n, ks, pool);
+}
+void g2_mul_each(const std::uint8_t* in, std::uint8_t* out, std::size_t n, const Fr* ks, ThreadPool& pool) {
+    mul_each<G2>(in, out, n, ks, pool);
+}
+
+}  // namespace peregrine
