@@ -12,6 +12,7 @@
 #include "formats/zkey.hpp"
 #include "msm/msm.hpp"
 #include "setup/keys.hpp"
+#include "setup/ptau_prepare_affine.hpp"
 #include "setup/ptau_prepare_endo.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
@@ -58,6 +59,23 @@ int wnaf(unsigned __int128 k, std::int8_t* d) {
     return n;
 }
 
+constexpr int kBooth = 4;                       // signed fixed windows: digits in [-8, 8]
+constexpr int kBoothTable = 1 << (kBooth - 1);  // multiples 1, 2, ..., 8
+
+// Signed fixed-window digits of k < 2^128: k = sum_j d[j] 16^j, |d[j]| <= 8; returns the count.
+// Every point of a batch adds at the same steps, so the additions of a step share one inversion.
+int booth(unsigned __int128 k, std::int8_t* d) {
+    int n = 0, carry = 0;
+    while (k != 0 || carry != 0) {
+        int v = int(k & ((1u << kBooth) - 1)) + carry;
+        k >>= kBooth;
+        carry = v > kBoothTable ? 1 : 0;
+        if (carry) v -= 1 << kBooth;
+        d[n++] = std::int8_t(v);
+    }
+    return n;
+}
+
 template <class J>
 J mul_glv(const J& p, const Limbs& k) {
     if (p.is_infinity()) return p;
@@ -87,85 +105,6 @@ J mul_glv(const J& p, const Limbs& k) {
     return acc;
 }
 
-// Lockstep arithmetic on many Jacobian points held as coordinate arrays, so that every field
-// product of a step is one mul_n call (eight products at a time with AVX-512 IFMA).
-template <class F>
-struct Lockstep {
-    explicit Lockstep(std::size_t n) : x(n), y(n), z(n) {
-        for (auto* v : {&t0, &t1, &t2, &t3, &t4, &t5, &t6, &t7, &t8, &t9, &ga, &gb, &gc, &qa, &qb}) v->resize(n);
-    }
-    std::vector<F> x, y, z;
-    std::vector<F> t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, ga, gb, gc, qa, qb;
-
-    // dbl-2009-l (a = 0) on points [0, n); z == 0 stays 0.
-    void dbl(std::size_t n) {
-        mul_n(t0.data(), x.data(), x.data(), n);  // A
-        mul_n(t1.data(), y.data(), y.data(), n);  // B
-        mul_n(z.data(), y.data(), z.data(), n);
-        mul_n(t2.data(), t1.data(), t1.data(), n);  // C
-        for (std::size_t i = 0; i < n; ++i) {
-            z[i] = z[i].dbl();
-            t3[i] = x[i] + t1[i];
-        }
-        mul_n(t3.data(), t3.data(), t3.data(), n);
-        for (std::size_t i = 0; i < n; ++i) {
-            t3[i] = (t3[i] - t0[i] - t2[i]).dbl();  // D
-            t0[i] = t0[i].dbl() + t0[i];            // E
-        }
-        mul_n(t4.data(), t0.data(), t0.data(), n);  // E^2
-        for (std::size_t i = 0; i < n; ++i) {
-            x[i] = t4[i] - t3[i].dbl();
-            t5[i] = t3[i] - x[i];
-        }
-        mul_n(t5.data(), t0.data(), t5.data(), n);
-        for (std::size_t i = 0; i < n; ++i) y[i] = t5[i] - t2[i].dbl().dbl().dbl();
-    }
-
-    // madd-2007-bl: point idx[k] += q[k] for k < m (q affine, not infinity; accumulators not at
-    // infinity). Returns false in h_zero[k] cases (doubling or opposite points), which the caller
-    // redoes with the general formula.
-    template <class Aff>
-    void madd(const std::uint32_t* idx, const Aff* q, std::size_t m, std::vector<std::uint8_t>& special) {
-        for (std::size_t k = 0; k < m; ++k) {
-            ga[k] = x[idx[k]];
-            gb[k] = y[idx[k]];
-            gc[k] = z[idx[k]];
-            qa[k] = q[k].x;
-            qb[k] = q[k].y;
-        }
-        mul_n(t0.data(), gc.data(), gc.data(), m);  // Z1Z1
-        mul_n(t1.data(), qa.data(), t0.data(), m);  // U2
-        mul_n(t2.data(), gc.data(), t0.data(), m);
-        mul_n(t2.data(), qb.data(), t2.data(), m);  // S2
-        special.assign(m, 0);
-        for (std::size_t k = 0; k < m; ++k) {
-            t3[k] = t1[k] - ga[k];  // H
-            if (t3[k].is_zero()) special[k] = 1;
-            t2[k] = (t2[k] - gb[k]).dbl();  // r
-        }
-        mul_n(t4.data(), t3.data(), t3.data(), m);  // HH
-        for (std::size_t k = 0; k < m; ++k) t5[k] = t4[k].dbl().dbl();  // I
-        mul_n(t6.data(), t3.data(), t5.data(), m);  // J
-        mul_n(t1.data(), ga.data(), t5.data(), m);  // V
-        mul_n(t7.data(), t2.data(), t2.data(), m);  // r^2
-        for (std::size_t k = 0; k < m; ++k) {
-            qa[k] = t7[k] - t6[k] - t1[k].dbl();  // X3
-            t8[k] = t1[k] - qa[k];
-            t9[k] = gc[k] + t3[k];
-        }
-        mul_n(t8.data(), t2.data(), t8.data(), m);
-        mul_n(t7.data(), gb.data(), t6.data(), m);  // Y1 J
-        mul_n(t9.data(), t9.data(), t9.data(), m);
-        for (std::size_t k = 0; k < m; ++k) {
-            if (special[k]) continue;
-            const std::uint32_t i = idx[k];
-            x[i] = qa[k];
-            y[i] = t8[k] - t7[k].dbl();
-            z[i] = t9[k] - t0[k] - t4[k];
-        }
-    }
-};
-
 // The endomorphism decomposition of each group: D scalars and the D endomorphisms on affine points.
 template <class J>
 struct Endo;
@@ -182,92 +121,137 @@ struct Endo<G2> {
     static G2Affine next(const G2Affine& a) { return g2_psi(a); }
 };
 
-// pts[i] <- ks[i] * pts[i] for a batch of points: endomorphism split (GLV on G1, 4-dimensional GLS
-// on G2) and width-5 NAF digits per point, window tables made affine with one inversion, then all
-// points double and add in lockstep.
+// Buffers of one batched multiplication, reused across the batches of a thread.
 template <class J>
-void mul_glv_batch(J* pts, const Limbs* ks, std::size_t cnt) {
+struct MulWork {
+    using Aff = typename J::Aff;
+    using F = typename J::Field;
+    struct Digits {
+        std::int8_t d[Endo<J>::D][40];
+        int n[Endo<J>::D];
+        bool neg[Endo<J>::D];
+    };
+    std::vector<Digits> dg;
+    std::vector<F> tx, ty, ax, ay, qx, qy, gx, gy;  // tables (entry-major), accumulators, gathers
+    std::vector<Aff> tabs[Endo<J>::D];
+    std::vector<std::uint8_t> inf, special;
+    std::vector<std::uint32_t> idx;
+    AffineScratch<F> s;
+};
+
+// pts[i] <- ks[i] * pts[i] for a batch of affine points: endomorphism split (GLV on G1,
+// 4-dimensional GLS on G2) and signed 4-bit fixed windows per point; the window tables and the
+// double-and-add chains of all points run in affine lockstep (one inversion per step).
+template <class J>
+void mul_aff_batch(typename J::Aff* pts, const Limbs* ks, std::size_t cnt, MulWork<J>& w) {
     using Aff = typename J::Aff;
     using F = typename J::Field;
     constexpr int D = Endo<J>::D;
     if (cnt == 0) return;
-    struct Digits {
-        std::int8_t d[D][136];
-        int n[D];
-        bool neg[D];
-    };
-    std::vector<Digits> dg(cnt);
-    std::vector<J> tab(cnt * kTable);
+    w.dg.resize(cnt);
     int top = 0;
     for (std::size_t i = 0; i < cnt; ++i) {
         const EndoSplit<D> s = Endo<J>::split(ks[i]);
-        Digits& d = dg[i];
+        auto& d = w.dg[i];
         for (int h = 0; h < D; ++h) {
-            d.n[h] = wnaf(s.mag[h], d.d[h]);
+            d.n[h] = booth(s.mag[h], d.d[h]);
             d.neg[h] = s.neg[h];
             top = std::max(top, d.n[h]);
         }
-        J* t = &tab[i * kTable];
-        t[0] = pts[i];
-        const J p2 = pts[i].dbl();
-        for (int e = 1; e < kTable; ++e) t[e] = t[e - 1].add(p2);
     }
-    std::vector<std::vector<Aff>> tabs(D);
-    tabs[0] = batch_to_affine(tab);
-    for (int h = 1; h < D; ++h) {
-        tabs[h].resize(tabs[0].size());
-        for (std::size_t e = 0; e < tabs[0].size(); ++e) tabs[h][e] = Endo<J>::next(tabs[h - 1][e]);
+    // Tables: tx/ty[e * cnt + i] = (e + 1) pts[i]; for pts[i] at infinity they hold garbage and
+    // tabs[0] gets infinity.
+    w.tx.resize(kBoothTable * cnt);
+    w.ty.resize(kBoothTable * cnt);
+    w.special.resize(cnt);
+    F* tx = w.tx.data();
+    F* ty = w.ty.data();
+    for (std::size_t i = 0; i < cnt; ++i) {
+        tx[i] = pts[i].x;
+        ty[i] = pts[i].y;
     }
+    std::copy(tx, tx + cnt, tx + cnt);
+    std::copy(ty, ty + cnt, ty + cnt);
+    affine_dbl_n(tx + cnt, ty + cnt, cnt, w.s);  // 2P
+    for (int e = 2; e < kBoothTable; ++e) {  // (e + 1) P = e P + P, never a doubling for e < r - 1
+        std::copy(tx + (e - 1) * cnt, tx + e * cnt, tx + e * cnt);
+        std::copy(ty + (e - 1) * cnt, ty + e * cnt, ty + e * cnt);
+        affine_add_n(tx + e * cnt, ty + e * cnt, tx, ty, cnt, w.special.data(), w.s);
+    }
+    constexpr std::size_t kEntries = std::size_t(kBoothTable);
+    for (int h = 0; h < D; ++h) w.tabs[h].resize(kEntries * cnt);
+    for (std::size_t e = 0; e < kEntries * cnt; ++e)
+        w.tabs[0][e] = pts[e % cnt].is_infinity() ? Aff{} : Aff{tx[e], ty[e]};
+    for (int h = 1; h < D; ++h)
+        for (std::size_t e = 0; e < kEntries * cnt; ++e) w.tabs[h][e] = Endo<J>::next(w.tabs[h - 1][e]);
 
-    Lockstep<F> st(cnt);
-    std::vector<std::uint8_t> inf(cnt, 1), special;
-    std::vector<std::uint32_t> idx;
-    std::vector<Aff> q;
-    idx.reserve(cnt);
-    q.reserve(cnt);
+    w.ax.resize(cnt);
+    w.ay.resize(cnt);
+    w.qx.resize(cnt);
+    w.qy.resize(cnt);
+    w.gx.resize(cnt);
+    w.gy.resize(cnt);
+    w.inf.assign(cnt, 1);
     for (int b = top - 1; b >= 0; --b) {
-        st.dbl(cnt);
+        if (b != top - 1)
+            for (int r = 0; r < kBooth; ++r) affine_dbl_n(w.ax.data(), w.ay.data(), cnt, w.s);
         for (int h = 0; h < D; ++h) {
-            const std::vector<Aff>& tb = tabs[h];
-            idx.clear();
-            q.clear();
+            w.idx.clear();
+            std::size_t m = 0;
             for (std::size_t i = 0; i < cnt; ++i) {
-                const Digits& d = dg[i];
+                const auto& d = w.dg[i];
                 const int v = b < d.n[h] ? d.d[h][b] : 0;
                 if (v == 0) continue;
-                Aff p = tb[i * kTable + std::size_t((v < 0 ? -v : v) >> 1)];
+                Aff p = w.tabs[h][std::size_t((v < 0 ? -v : v) - 1) * cnt + i];
                 if (p.is_infinity()) continue;
                 if ((v < 0) != d.neg[h]) p = p.neg();
-                if (inf[i]) {
-                    st.x[i] = p.x;
-                    st.y[i] = p.y;
-                    st.z[i] = F::one();
-                    inf[i] = 0;
+                if (w.inf[i]) {
+                    w.ax[i] = p.x;
+                    w.ay[i] = p.y;
+                    w.inf[i] = 0;
                     continue;
                 }
-                idx.push_back(std::uint32_t(i));
-                q.push_back(p);
+                w.idx.push_back(std::uint32_t(i));
+                w.gx[m] = w.ax[i];
+                w.gy[m] = w.ay[i];
+                w.qx[m] = p.x;
+                w.qy[m] = p.y;
+                ++m;
             }
-            st.madd(idx.data(), q.data(), idx.size(), special);
-            for (std::size_t k = 0; k < idx.size(); ++k) {
-                if (!special[k]) continue;
-                const std::uint32_t i = idx[k];
-                const J r = J{st.x[i], st.y[i], st.z[i]}.add(q[k]);
-                st.x[i] = r.x;
-                st.y[i] = r.y;
-                st.z[i] = r.z;
-                if (r.is_infinity()) inf[i] = 1;
+            affine_add_n(w.gx.data(), w.gy.data(), w.qx.data(), w.qy.data(), m, w.special.data(), w.s);
+            for (std::size_t k = 0; k < m; ++k) {
+                const std::uint32_t i = w.idx[k];
+                if (!w.special[k]) {
+                    w.ax[i] = w.gx[k];
+                    w.ay[i] = w.gy[k];
+                    continue;
+                }
+                // Equal x: the accumulator is q (double it) or -q (the sum is infinity).
+                if (w.ay[i] == w.qy[k]) {
+                    const Aff r = J::from_affine(Aff{w.ax[i], w.ay[i]}).dbl().to_affine();
+                    w.ax[i] = r.x;
+                    w.ay[i] = r.y;
+                } else {
+                    w.ax[i] = F::zero();
+                    w.ay[i] = F::zero();
+                    w.inf[i] = 1;
+                }
             }
         }
+        // Keep y = 0 on points at infinity so that the next doubling's denominator is zero.
+        for (std::size_t i = 0; i < cnt; ++i)
+            if (w.inf[i]) w.ax[i] = w.ay[i] = F::zero();
     }
-    for (std::size_t i = 0; i < cnt; ++i) pts[i] = inf[i] ? J::infinity() : J{st.x[i], st.y[i], st.z[i]};
+    for (std::size_t i = 0; i < cnt; ++i) pts[i] = w.inf[i] ? Aff{} : Aff{w.ax[i], w.ay[i]};
 }
 
-// The inverse DFT: bit-reversal, then radix-2 butterflies with twiddles w^-j; the last level
-// also multiplies by 1/n (both of its inputs, so 1/n costs n/2 more multiplications, not n).
-// The butterflies of a level run in parallel, their multiplications in batches.
+// The inverse DFT on affine points: bit-reversal, then radix-2 butterflies with twiddles w^-j;
+// the last level also multiplies by 1/n (both of its inputs, so 1/n costs n/2 more
+// multiplications, not n). The butterflies of a level run in parallel, their multiplications and
+// additions in affine batches.
 template <class J>
-void ifft(J* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
+void ifft(typename J::Aff* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
+    using Aff = typename J::Aff;
     const std::size_t n = std::size_t(1) << log_n;
     if (n == 1) return;
     for (std::size_t i = 1, j = 0; i < n; ++i) {
@@ -292,8 +276,9 @@ void ifft(J* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
         const std::size_t m = std::size_t(1) << (s - 1), stride = n >> s;
         const bool last = s == log_n;
         pool.parallel_for(n / 2, [&](std::size_t lo, std::size_t hi) {
-            constexpr std::size_t kGroup = 128;
-            std::vector<J> pts;
+            constexpr std::size_t kGroup = 512;
+            MulWork<J> work;
+            std::vector<Aff> pts, xs, ys;
             std::vector<Limbs> ks;
             pts.reserve(2 * kGroup);
             ks.reserve(2 * kGroup);
@@ -314,20 +299,36 @@ void ifft(J* a, unsigned log_n, ThreadPool& pool, Progress* prog) {
                         ks.push_back(tw[j * stride].to_canonical());
                     }
                 }
-                mul_glv_batch(pts.data(), ks.data(), pts.size());
+                mul_aff_batch<J>(pts.data(), ks.data(), pts.size(), work);
+                xs.clear();
+                ys.clear();
                 std::size_t k = 0;
                 for (std::size_t t = g0; t < g1; ++t) {
                     const std::size_t j = t & (m - 1);
                     const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
-                    const J x = last ? pts[k++] : a[i0];
-                    const J y = (last || j != 0) ? pts[k++] : a[i1];
-                    a[i1] = x.add(y.neg());
-                    a[i0] = x.add(y);
+                    xs.push_back(last ? pts[k++] : a[i0]);
+                    ys.push_back((last || j != 0) ? pts[k++] : a[i1]);
+                }
+                affine_butterfly_n<J>(xs.data(), ys.data(), xs.size(), work.s);
+                k = 0;
+                for (std::size_t t = g0; t < g1; ++t, ++k) {
+                    const std::size_t j = t & (m - 1);
+                    const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
+                    a[i0] = xs[k];
+                    a[i1] = ys[k];
                 }
             }
             if (prog) prog->advance(hi - lo);
         });
     }
+}
+
+template <class J>
+void ifft_jacobian(J* a, unsigned log_n, ThreadPool& pool) {
+    const std::vector<J> in(a, a + (std::size_t(1) << log_n));
+    std::vector<typename J::Aff> aff = batch_to_affine(in);
+    ifft<J>(aff.data(), log_n, pool, nullptr);
+    for (std::size_t i = 0; i < aff.size(); ++i) a[i] = J::from_affine(aff[i]);
 }
 
 // Multiplications (counted as butterflies) of an inverse DFT of 2^p points, for progress.
@@ -359,20 +360,18 @@ void lagrange_section_power(const std::uint8_t* src, std::size_t n_in, unsigned 
                             Progress* prog) {
     using L = Lem<J>;
     const std::size_t n = std::size_t(1) << p;
-    std::vector<J> a(n, J::infinity());
+    std::vector<typename J::Aff> a(n);  // (0, 0): infinity
     pool.parallel_for(n_in, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i < hi; ++i) a[i] = J::from_affine(L::from(src + L::kSize * i));
+        for (std::size_t i = lo; i < hi; ++i) a[i] = L::from(src + L::kSize * i);
     });
-    ifft(a.data(), p, pool, prog);
+    ifft<J>(a.data(), p, pool, prog);
     constexpr std::size_t kBlock = std::size_t(1) << 14, kChunk = 512;
     std::vector<std::uint8_t> buf(std::min(n, kBlock) * L::kSize);
     for (std::size_t b0 = 0; b0 < n; b0 += kBlock) {
         const std::size_t bn = std::min(kBlock, n - b0);
         pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
             const std::size_t lo = c * kChunk, hi = std::min(bn, lo + kChunk);
-            const std::vector<J> part(a.begin() + std::ptrdiff_t(b0 + lo), a.begin() + std::ptrdiff_t(b0 + hi));
-            const auto aff = batch_to_affine(part);
-            for (std::size_t i = lo; i < hi; ++i) L::to(aff[i - lo], buf.data() + L::kSize * i);
+            for (std::size_t i = lo; i < hi; ++i) L::to(a[b0 + i], buf.data() + L::kSize * i);
         });
         w.write(buf.data(), bn * L::kSize);
     }
@@ -382,10 +381,20 @@ void lagrange_section_power(const std::uint8_t* src, std::size_t n_in, unsigned 
 
 G1 g1_mul_glv(const G1& p, const Limbs& k) { return mul_glv(p, k); }
 G2 g2_mul_glv(const G2& p, const Limbs& k) { return mul_glv(p, k); }
-void g1_mul_batch(G1* pts, const Limbs* ks, std::size_t n) { mul_glv_batch(pts, ks, n); }
-void g2_mul_batch(G2* pts, const Limbs* ks, std::size_t n) { mul_glv_batch(pts, ks, n); }
-void g1_ifft(G1* a, unsigned log_n, ThreadPool& pool) { ifft(a, log_n, pool, nullptr); }
-void g2_ifft(G2* a, unsigned log_n, ThreadPool& pool) { ifft(a, log_n, pool, nullptr); }
+namespace {
+template <class J>
+void mul_batch_jacobian(J* pts, const Limbs* ks, std::size_t n) {
+    std::vector<typename J::Aff> aff = batch_to_affine(std::vector<J>(pts, pts + n));
+    MulWork<J> work;
+    mul_aff_batch<J>(aff.data(), ks, n, work);
+    for (std::size_t i = 0; i < n; ++i) pts[i] = J::from_affine(aff[i]);
+}
+}  // namespace
+
+void g1_mul_batch(G1* pts, const Limbs* ks, std::size_t n) { mul_batch_jacobian(pts, ks, n); }
+void g2_mul_batch(G2* pts, const Limbs* ks, std::size_t n) { mul_batch_jacobian(pts, ks, n); }
+void g1_ifft(G1* a, unsigned log_n, ThreadPool& pool) { ifft_jacobian(a, log_n, pool); }
+void g2_ifft(G2* a, unsigned log_n, ThreadPool& pool) { ifft_jacobian(a, log_n, pool); }
 
 void ptau_prepare(const std::string& in_path, const std::string& out_path, ThreadPool& pool,
                   const PtauPrepareOptions& opt) {
