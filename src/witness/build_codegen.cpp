@@ -287,7 +287,7 @@ std::string defined_name(const std::string& head) {
 }  // namespace
 
 std::size_t unit_target_bytes(std::size_t total) {
-    std::size_t t = 128 * 1024;
+    std::size_t t = 256 * 1024;
     while (t < 1024 * 1024 && t * 16 * 3 / 2 < total) t *= 2;  // the power of two nearest total/16
     return t;
 }

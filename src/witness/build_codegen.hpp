@@ -43,7 +43,8 @@ SplitCode split_circuit_code(const std::string& code, const std::string& header_
                              std::size_t target, std::size_t huge);
 
 // Bytes per unit for generated code of `total` bytes: about 16 units, a power of two (so that
-// small edits do not move the cut points), between 128 KiB and 1 MiB.
+// small edits do not move the cut points), between 256 KiB and 1 MiB (a unit also costs the
+// compiler ~0.5 s for the headers).
 std::size_t unit_target_bytes(std::size_t total);
 
 // The main inputs, as JSON names them: every key of circom's input hash table, named from the
