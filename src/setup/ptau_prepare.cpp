@@ -111,12 +111,14 @@ struct Endo;
 template <>
 struct Endo<G1> {
     static constexpr int D = 2;
+    static constexpr std::size_t kGroup = 2048;  // butterflies per batch
     static EndoSplit<2> split(const Limbs& k) { return g1_endo_split(k); }
     static G1Affine next(const G1Affine& a) { return g1_endo(a); }  // applied h times for component h
 };
 template <>
 struct Endo<G2> {
     static constexpr int D = 4;
+    static constexpr std::size_t kGroup = 1024;
     static EndoSplit<4> split(const Limbs& k) { return g2_endo_split(k); }
     static G2Affine next(const G2Affine& a) { return g2_psi(a); }
 };
@@ -275,8 +277,10 @@ void ifft(typename J::Aff* a, unsigned log_n, ThreadPool& pool, Progress* prog) 
     for (unsigned s = 1; s <= log_n; ++s) {
         const std::size_t m = std::size_t(1) << (s - 1), stride = n >> s;
         const bool last = s == log_n;
+        // Large batches: every step of a batch costs one inversion, whatever the batch size.
+        constexpr std::size_t kGroup = Endo<J>::kGroup;
+        const std::size_t per_thread = std::max<std::size_t>(1, n / 2 / (kGroup * std::max<std::size_t>(1, pool.size())));
         pool.parallel_for(n / 2, [&](std::size_t lo, std::size_t hi) {
-            constexpr std::size_t kGroup = 512;
             MulWork<J> work;
             std::vector<Aff> pts, xs, ys;
             std::vector<Limbs> ks;
@@ -319,7 +323,7 @@ void ifft(typename J::Aff* a, unsigned log_n, ThreadPool& pool, Progress* prog) 
                 }
             }
             if (prog) prog->advance(hi - lo);
-        });
+        }, per_thread);
     }
 }
 
