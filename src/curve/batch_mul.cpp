@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "curve/bn254.hpp"
@@ -53,8 +54,11 @@ std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
 // Scratch arrays for the lockstep formulas (n lanes at most).
 template <class F>
 struct Scratch {
-    explicit Scratch(std::size_t m) : den(m), scr(m), l(m), t(m) {}
+    explicit Scratch(std::size_t m) : den(m), scr(m), l(m), t(m) {
+        if constexpr (std::is_same_v<F, Fq>) three_halves.assign(m, Fq::from_u64(3) * Fq::from_u64(2).inverse());
+    }
     std::vector<F> den, scr, l, t;
+    std::vector<Fq> three_halves;  // for G1: a vector product (IFMA) costs less than three additions
 };
 
 // (X, Y) = 2 (X, Y) for n lanes: l = 3x^2 / 2y, x3 = l^2 - 2x, y3 = l (x - x3) - y. A lane with
@@ -62,10 +66,17 @@ struct Scratch {
 // to zero.
 template <class F>
 void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
-    for (std::size_t i = 0; i < n; ++i) s.den[i] = Y[i].dbl();
-    batch_inverse(s.den.data(), n, s.scr.data());
     mul_n(s.t.data(), X, X, n);
-    for (std::size_t i = 0; i < n; ++i) s.t[i] = s.t[i].dbl() + s.t[i];
+    if constexpr (std::is_same_v<F, Fq>) {
+        std::copy(Y, Y + n, s.den.begin());
+        mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);  // l = (3/2) x^2 / y
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            s.den[i] = Y[i].dbl();
+            s.t[i] = s.t[i].dbl() + s.t[i];
+        }
+    }
+    batch_inverse(s.den.data(), n, s.scr.data());
     mul_n(s.l.data(), s.t.data(), s.den.data(), n);
     mul_n(s.t.data(), s.l.data(), s.l.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
