@@ -2,6 +2,7 @@
 #include "setup/ptau_prepare.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -274,56 +275,62 @@ void ifft(typename J::Aff* a, unsigned log_n, ThreadPool& pool, Progress* prog) 
     });
     const Fr ninv = Fr::from_u64(n).inverse();
     const Limbs ninv_c = ninv.to_canonical();
+    struct LevelWork {
+        MulWork<J> mul;
+        std::vector<Aff> pts, xs, ys;
+        std::vector<Limbs> ks;
+    };
+    const std::size_t threads = std::max<std::size_t>(1, pool.size());
+    std::vector<LevelWork> works(threads);
     for (unsigned s = 1; s <= log_n; ++s) {
         const std::size_t m = std::size_t(1) << (s - 1), stride = n >> s;
         const bool last = s == log_n;
-        // Large batches: every step of a batch costs one inversion, whatever the batch size.
-        constexpr std::size_t kGroup = Endo<J>::kGroup;
-        const std::size_t per_thread = std::max<std::size_t>(1, n / 2 / (kGroup * std::max<std::size_t>(1, pool.size())));
-        pool.parallel_for(n / 2, [&](std::size_t lo, std::size_t hi) {
-            MulWork<J> work;
-            std::vector<Aff> pts, xs, ys;
-            std::vector<Limbs> ks;
-            pts.reserve(2 * kGroup);
-            ks.reserve(2 * kGroup);
-            for (std::size_t g0 = lo; g0 < hi; g0 += kGroup) {
-                const std::size_t g1 = std::min(hi, g0 + kGroup);
-                pts.clear();
-                ks.clear();
+        // Large batches (every step of a batch costs one inversion, whatever its size), taken by
+        // the pool's threads from a shared counter; each thread keeps its buffers across levels.
+        const std::size_t half = n / 2;
+        const std::size_t group = std::min(Endo<J>::kGroup, (half + threads - 1) / threads);
+        const std::size_t groups = (half + group - 1) / group;
+        std::atomic<std::size_t> next{0};
+        pool.run(std::min(threads, groups), [&](std::size_t c) {
+            LevelWork& lw = works[c];
+            for (std::size_t gi; (gi = next.fetch_add(1)) < groups;) {
+                const std::size_t g0 = gi * group, g1 = std::min(half, g0 + group);
+                lw.pts.clear();
+                lw.ks.clear();
                 for (std::size_t t = g0; t < g1; ++t) {
                     const std::size_t j = t & (m - 1);
                     const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
                     if (last) {
-                        pts.push_back(a[i0]);
-                        ks.push_back(ninv_c);
-                        pts.push_back(a[i1]);
-                        ks.push_back((tw[j * stride] * ninv).to_canonical());
+                        lw.pts.push_back(a[i0]);
+                        lw.ks.push_back(ninv_c);
+                        lw.pts.push_back(a[i1]);
+                        lw.ks.push_back((tw[j * stride] * ninv).to_canonical());
                     } else if (j != 0) {
-                        pts.push_back(a[i1]);
-                        ks.push_back(tw[j * stride].to_canonical());
+                        lw.pts.push_back(a[i1]);
+                        lw.ks.push_back(tw[j * stride].to_canonical());
                     }
                 }
-                mul_aff_batch<J>(pts.data(), ks.data(), pts.size(), work);
-                xs.clear();
-                ys.clear();
+                mul_aff_batch<J>(lw.pts.data(), lw.ks.data(), lw.pts.size(), lw.mul);
+                lw.xs.clear();
+                lw.ys.clear();
                 std::size_t k = 0;
                 for (std::size_t t = g0; t < g1; ++t) {
                     const std::size_t j = t & (m - 1);
                     const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
-                    xs.push_back(last ? pts[k++] : a[i0]);
-                    ys.push_back((last || j != 0) ? pts[k++] : a[i1]);
+                    lw.xs.push_back(last ? lw.pts[k++] : a[i0]);
+                    lw.ys.push_back((last || j != 0) ? lw.pts[k++] : a[i1]);
                 }
-                affine_butterfly_n<J>(xs.data(), ys.data(), xs.size(), work.s);
+                affine_butterfly_n<J>(lw.xs.data(), lw.ys.data(), lw.xs.size(), lw.mul.s);
                 k = 0;
                 for (std::size_t t = g0; t < g1; ++t, ++k) {
                     const std::size_t j = t & (m - 1);
                     const std::size_t i0 = ((t >> (s - 1)) << s) + j, i1 = i0 + m;
-                    a[i0] = xs[k];
-                    a[i1] = ys[k];
+                    a[i0] = lw.xs[k];
+                    a[i1] = lw.ys[k];
                 }
+                if (prog) prog->advance(g1 - g0);
             }
-            if (prog) prog->advance(hi - lo);
-        }, per_thread);
+        });
     }
 }
 

@@ -125,10 +125,9 @@ void batch_inverse_fast(Fq2* xs, std::size_t n, Fq2* scratch) {
     mul_n(q, a, a, 2 * n);
     for (std::size_t i = 0; i < n; ++i) q[i] = q[2 * i] + q[2 * i + 1];
     batch_inverse_fast(q, n, q + n);
-    for (std::size_t i = 0; i < n; ++i) {
-        a[2 * i] *= q[i];
-        a[2 * i + 1] = -(a[2 * i + 1] * q[i]);
-    }
+    for (std::size_t i = n; i-- > 0;) q[2 * i] = q[2 * i + 1] = q[i];  // (1/norm, 1/norm) pairs
+    mul_n(a, a, q, 2 * n);
+    for (std::size_t i = 0; i < n; ++i) a[2 * i + 1] = -a[2 * i + 1];
 }
 
 }  // namespace peregrine::setup
