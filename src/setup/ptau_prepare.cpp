@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "formats/binfile.hpp"
@@ -114,14 +115,16 @@ struct Endo<G1> {
     static constexpr int D = 2;
     static constexpr std::size_t kGroup = 2048;  // butterflies per batch
     static EndoSplit<2> split(const Limbs& k) { return g1_endo_split(k); }
-    static G1Affine next(const G1Affine& a) { return g1_endo(a); }  // applied h times for component h
+    static Fq beta() { return Fq::from_canonical(kBetaG1); }
 };
 template <>
 struct Endo<G2> {
     static constexpr int D = 4;
     static constexpr std::size_t kGroup = 1024;
     static EndoSplit<4> split(const Limbs& k) { return g2_endo_split(k); }
-    static G2Affine next(const G2Affine& a) { return g2_psi(a); }
+    static Fq2 psi_x() { return g2_psi_constants()[0]; }
+    static Fq2 psi_y() { return g2_psi_constants()[1]; }
+    static Fq psi2_x() { return Fq::from_canonical(kBetaG2); }  // psi^2 = (psi2_x x, -y)
 };
 
 // Buffers of one batched multiplication, reused across the batches of a thread.
@@ -136,6 +139,8 @@ struct MulWork {
     };
     std::vector<Digits> dg;
     std::vector<F> tx, ty, ax, ay, qx, qy, gx, gy;  // tables (entry-major), accumulators, gathers
+    std::vector<F> c0, c1;                          // constant arrays for the endomorphisms
+    std::vector<Fq> c2;
     std::vector<Aff> tabs[Endo<J>::D];
     std::vector<std::uint8_t> inf, special;
     std::vector<std::uint32_t> idx;
@@ -182,11 +187,55 @@ void mul_aff_batch(typename J::Aff* pts, const Limbs* ks, std::size_t cnt, MulWo
         affine_add_n(tx + e * cnt, ty + e * cnt, tx, ty, cnt, w.special.data(), w.s);
     }
     constexpr std::size_t kEntries = std::size_t(kBoothTable);
-    for (int h = 0; h < D; ++h) w.tabs[h].resize(kEntries * cnt);
-    for (std::size_t e = 0; e < kEntries * cnt; ++e)
-        w.tabs[0][e] = pts[e % cnt].is_infinity() ? Aff{} : Aff{tx[e], ty[e]};
-    for (int h = 1; h < D; ++h)
-        for (std::size_t e = 0; e < kEntries * cnt; ++e) w.tabs[h][e] = Endo<J>::next(w.tabs[h - 1][e]);
+    const std::size_t ne = kEntries * cnt;
+    for (int h = 0; h < D; ++h) w.tabs[h].resize(ne);
+    // The endomorphism images of the tables, their products in mul_n batches: on G1
+    // (beta x, y); on G2 psi = (conj(x) cx, conj(y) cy), psi^2 = (beta2 x, -y), psi^3 = psi^2 psi.
+    const auto fill_const = [ne](std::vector<F>& v, const F& c) {
+        if (v.size() < ne || !(v[0] == c)) v.assign(ne, c);
+    };
+    if constexpr (D == 2) {
+        fill_const(w.c0, Endo<J>::beta());
+        w.gx.resize(ne);
+        mul_n(w.gx.data(), tx, w.c0.data(), ne);
+        for (std::size_t e = 0; e < ne; ++e) {
+            const bool inf = pts[e % cnt].is_infinity();
+            w.tabs[0][e] = inf ? Aff{} : Aff{tx[e], ty[e]};
+            w.tabs[1][e] = inf ? Aff{} : Aff{w.gx[e], ty[e]};
+        }
+    } else {
+        fill_const(w.c0, Endo<J>::psi_x());
+        fill_const(w.c1, Endo<J>::psi_y());
+        w.gx.resize(2 * ne);
+        w.gy.resize(2 * ne);
+        F* x1 = w.gx.data();
+        F* y1 = w.gy.data();
+        F* x2 = x1 + ne;
+        F* x3 = y1 + ne;
+        for (std::size_t e = 0; e < ne; ++e) {
+            x1[e] = tx[e].conjugate();
+            y1[e] = ty[e].conjugate();
+        }
+        mul_n(x1, x1, w.c0.data(), ne);
+        mul_n(y1, y1, w.c1.data(), ne);
+        const auto beta2 = Endo<J>::psi2_x();  // in Fq: x * beta2 is two Fq products
+        using B = std::remove_cv_t<decltype(beta2)>;
+        if (w.c2.size() < 2 * ne || !(w.c2[0] == beta2)) w.c2.assign(2 * ne, beta2);
+        mul_n(reinterpret_cast<B*>(x2), reinterpret_cast<const B*>(tx), w.c2.data(), 2 * ne);
+        mul_n(reinterpret_cast<B*>(x3), reinterpret_cast<const B*>(x1), w.c2.data(), 2 * ne);
+        for (std::size_t e = 0; e < ne; ++e) {
+            if (pts[e % cnt].is_infinity()) {
+                for (int h = 0; h < D; ++h) w.tabs[h][e] = Aff{};
+                continue;
+            }
+            w.tabs[0][e] = Aff{tx[e], ty[e]};
+            w.tabs[1][e] = Aff{x1[e], y1[e]};
+            w.tabs[2][e] = Aff{x2[e], -ty[e]};
+            w.tabs[3][e] = Aff{x3[e], -y1[e]};
+        }
+    }
+    w.gx.resize(cnt);
+    w.gy.resize(cnt);
 
     w.ax.resize(cnt);
     w.ay.resize(cnt);

@@ -89,10 +89,15 @@ G1Affine g1_endo(const G1Affine& a) {
     return {a.x * beta, a.y};
 }
 
+const Fq2* g2_psi_constants() {
+    static const Fq2 c[2] = {fq2_const(kPsiX0, kPsiX1), fq2_const(kPsiY0, kPsiY1)};
+    return c;
+}
+
 G2Affine g2_psi(const G2Affine& a) {
-    static const Fq2 cx = fq2_const(kPsiX0, kPsiX1), cy = fq2_const(kPsiY0, kPsiY1);
     if (a.is_infinity()) return a;
-    return {a.x.conjugate() * cx, a.y.conjugate() * cy};
+    const Fq2* c = g2_psi_constants();
+    return {a.x.conjugate() * c[0], a.y.conjugate() * c[1]};
 }
 
 const Limbs& g2_psi_eigenvalue() { return kPsiEigen; }

@@ -29,6 +29,9 @@ G1Affine g1_endo(const G1Affine& a);
 // psi(x, y) = (conj(x) xi^((p-1)/3), conj(y) xi^((p-1)/2)) = [p mod r] Q on G2.
 G2Affine g2_psi(const G2Affine& a);
 
+// psi's constants (xi^((p-1)/3), xi^((p-1)/2)).
+const Fq2* g2_psi_constants();
+
 // p mod r, as canonical limbs (for tests).
 const Limbs& g2_psi_eigenvalue();
 
