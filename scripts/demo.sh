@@ -26,12 +26,12 @@ nsteps=10
 step=0
 t_start=$(date +%s.%N)
 now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 begin() { step=$((step + 1)); label=$1; t0=$(now); echo "[$step/$nsteps] $label ..."; }
 end() {
     local s; s=$(secs "$t0")
     echo "[$step/$nsteps] $label: done in ${s} s${1:+ ($1)}"
-    summary+=("$(printf '%-44s %8s s' "$label" "$s")")
+    summary+=("$(printf '%-62s %8s s' "$label" "$s")")
 }
 fail() { echo "demo: $*" >&2; exit 1; }
 
