@@ -165,10 +165,11 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
     std::copy(ty.begin(), ty.begin() + m, ay.begin());
     bool any = false;
     std::vector<F> gx, gy, bx, by;
-    std::vector<std::uint32_t> lane;
+    std::vector<std::uint32_t> lane, both;
     if (!uniform) {
         gx.resize(m), gy.resize(m), bx.resize(m), by.resize(m);
         lane.resize(m);
+        both.resize(m);
     }
     for (std::size_t t = top; t-- > 0;) {
         if (any) dbl_n(ax.data(), ay.data(), m, s);
@@ -193,14 +194,22 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
         // Per-lane digits: first each lane's first non-zero digit of the two halves, then the
         // second half's digit of the lanes where both are non-zero.
         const std::int8_t* row = dig.data() + t * m * 2;
+        std::size_t n2 = 0;  // lanes of the second pass, listed by the first
         for (int phase = 0; phase < 2; ++phase) {
             std::size_t cnt = 0;
-            for (std::size_t i = 0; i < m; ++i) {
+            const std::size_t count = phase == 0 ? m : n2;
+            for (std::size_t q = 0; q < count; ++q) {
+                const std::size_t i = phase == 0 ? q : both[q];
                 const int v1 = row[2 * i], v2 = row[2 * i + 1];
-                int c;
-                if (phase == 0) c = v1 != 0 ? 0 : (v2 != 0 ? 1 : -1);
-                else c = v1 != 0 && v2 != 0 ? 1 : -1;
-                if (c < 0) continue;
+                int c = 1;
+                if (phase == 0) {
+                    if (v1 != 0) {
+                        c = 0;
+                        if (v2 != 0) both[n2++] = std::uint32_t(i);
+                    } else if (v2 == 0) {
+                        continue;
+                    }
+                }
                 const int v = c == 0 ? v1 : v2;
                 const std::size_t k = (std::size_t(v < 0 ? -v : v) >> 1) * m + i;
                 const F& ex = c == 0 ? tx[k] : px[k];
