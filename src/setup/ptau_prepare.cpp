@@ -113,14 +113,14 @@ struct Endo;
 template <>
 struct Endo<G1> {
     static constexpr int D = 2;
-    static constexpr std::size_t kGroup = 2048;  // butterflies per batch
+    static constexpr std::size_t kGroup = 1024;  // butterflies per batch
     static EndoSplit<2> split(const Limbs& k) { return g1_endo_split(k); }
     static Fq beta() { return Fq::from_canonical(kBetaG1); }
 };
 template <>
 struct Endo<G2> {
     static constexpr int D = 4;
-    static constexpr std::size_t kGroup = 1024;
+    static constexpr std::size_t kGroup = 512;
     static EndoSplit<4> split(const Limbs& k) { return g2_endo_split(k); }
     static Fq2 psi_x() { return g2_psi_constants()[0]; }
     static Fq2 psi_y() { return g2_psi_constants()[1]; }
