@@ -24,10 +24,9 @@ namespace peregrine::setup {
 namespace {
 
 // Cube roots of unity beta in Fq with (beta x, y) = lambda (x, y) for glv_lambda(), on G1 and on
-// G2 (the same constants as the MSM's; the unit tests check the relation).
-constexpr Limbs kBetaG1 = {0x5763473177fffffeull, 0xd4f263f1acdb5c4full, 0x59e26bcea0d48bacull, 0};
-constexpr Limbs kBetaG2 = {0xe4bd44e5607cfd48ull, 0xc28f069fbb966e3dull, 0x5e6dd9e7e0acccb0ull,
-                           0x30644e72e131a029ull};
+// G2: the MSM's constants (the unit tests check the relation).
+const Limbs& kBetaG1 = glv_beta_g1();
+const Limbs& kBetaG2 = glv_beta_g2();
 
 inline Fq endo(const Fq& x) {
     static const Fq beta = Fq::from_canonical(kBetaG1);

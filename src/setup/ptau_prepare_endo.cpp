@@ -10,7 +10,7 @@ namespace {
 using u128 = unsigned __int128;
 using i128 = __int128;
 
-constexpr Limbs kBetaG1 = {0x5763473177fffffeull, 0xd4f263f1acdb5c4full, 0x59e26bcea0d48bacull, 0};
+const Limbs& kBetaG1 = glv_beta_g1();  // the MSM's cube root of unity
 
 // psi's constants xi^((p-1)/3) and xi^((p-1)/2), xi = 9 + u, canonical (c0, c1).
 constexpr Limbs kPsiX0 = {0x99e39557176f553dull, 0xb78cc310c2c3330cull, 0x4c0bec3cf559b143ull, 0x2fb347984f7911f7ull};
