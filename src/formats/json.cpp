@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
+#include "util/json_depth.hpp"
 
 namespace peregrine {
 
@@ -152,6 +153,7 @@ G2Affine parse_g2(const json& v, const std::string& what) {
 }
 
 json parse_text(const std::string& text, const std::string& what) {
+    if (!json_depth_ok(text)) fail(what, json_too_deep_message());
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) fail(what, "malformed JSON");
     return j;

@@ -11,6 +11,7 @@
 #include "groth16/verifier.hpp"
 #include "util/error.hpp"
 #include "util/io.hpp"
+#include "util/json_depth.hpp"
 
 namespace peregrine {
 namespace {
@@ -152,6 +153,7 @@ VerifyingKey read_verifying_key_file(const std::string& path) {
     if (first == std::string::npos || text[first] != '{') {
         throw Error(path + ": not a Groth16 .zkey or a verification key (JSON object)");
     }
+    if (!json_depth_ok(text)) throw Error(path + ": " + json_too_deep_message());
     const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_discarded() && j.is_object()) {
         auto p = j.find("protocol");

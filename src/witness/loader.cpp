@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "util/json_depth.hpp"
 #include "witness/pg_witness.h"
 
 namespace peregrine::witness {
@@ -82,6 +83,8 @@ WitnessBuffer WitnessLibrary::calculate(std::string_view input_json) const {
     std::uint8_t* out = nullptr;
     std::size_t len = 0;
     char err[2048];
+    // The library checks this too; checked here as well for libraries built by an older runtime.
+    if (!json_depth_ok(input_json)) throw WitnessError(json_too_deep_message(), PG_WITNESS_BAD_INPUT);
     const int rc = calc_(input_json.data(), input_json.size(), &out, &len, err, sizeof err);
     if (rc != PG_WITNESS_OK) throw WitnessError(err, rc);
     return WitnessBuffer(out, len, free_);

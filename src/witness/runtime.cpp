@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "field/bn254.hpp"
+#include "util/json_depth.hpp"
 
 namespace peregrine::witness {
 
@@ -389,6 +390,8 @@ void internal_check_failed(const char* expr, const char* file, int line) {
 
 void read_inputs(std::string_view text, const std::vector<InputSignal>& signals, std::uint32_t n_inputs,
                  FrElement* out) {
+    // The DOM and the Reader below recurse once per level: bound the depth first.
+    if (!peregrine::json_depth_ok(text)) throw InputError(peregrine::json_too_deep_message());
     json doc;
     Sax sax(doc);
     json::sax_parse(text.begin(), text.end(), &sax);

@@ -102,3 +102,18 @@ TEST(WitnessInput, RefusesBadInput) {
     has(error(R"({"in": 1, "v": [1, 2, 3], "m": [[4, 5], [6, 7]], "p": {"x": 8, "z": 9}})"), "unknown input signal 'p.z'");
     has(error(R"({"in": {}, )" + kRest + "}"), "'in': an empty object has no values");
 }
+
+// Issue 15: ~120 KB of nested brackets used to overflow the stack (the DOM and the reader recurse
+// once per level). Now one message, from a bound checked before parsing.
+TEST(WitnessInput, RefusesDeepNesting) {
+    const std::size_t n = 60000;
+    const std::string arrays = R"({"in": )" + std::string(n, '[') + std::string(n, ']') + "}";
+    std::string objects = R"({"in": )";
+    for (std::size_t i = 0; i < n; ++i) objects += R"({"a":)";
+    objects += "1" + std::string(n + 1, '}');
+    EXPECT_EQ(error(arrays), "JSON nested deeper than 64 levels");
+    EXPECT_EQ(error(objects), "JSON nested deeper than 64 levels");
+    // 64 levels is still read (and refused for its shape, not its depth).
+    const std::string at_limit = R"({"in": )" + std::string(63, '[') + "1" + std::string(63, ']') + "}";
+    EXPECT_EQ(error(at_limit).find("nested deeper"), std::string::npos) << error(at_limit);
+}
