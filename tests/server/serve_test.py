@@ -379,6 +379,14 @@ def test_limits_and_names(srv, max_body):
             codes.append(st)
     check(all(c in (400, 404) for c in codes) and not os.path.exists(marker),
           "path traversal and shell metacharacters in circuit names: all 400/404, nothing run (%s)" % sorted(set(codes)))
+    # Deep nesting (issue 15) used to kill the server with a stack overflow in the input reader:
+    # 12000 levels of objects (60 KB, under --max-body) were enough.
+    deep = '{"a": ' + '{"":' * 12000 + "1" + "}" * 12000 + ', "b": "4"}'
+    assert len(deep) < max_body
+    for path in ("/v1/circuits/multiplier/proofs", "/input/multiplier"):
+        st, _, j = srv.json("POST", path, deep)
+        check(st == 400 and j and "JSON nested deeper than 64 levels" in j.get("error", ""),
+              "deeply nested JSON on %s: 400 with the reason (%s %s)" % (path, st, j))
     st, _, _ = srv.json("GET", "/healthz")
     check(st == 200, "server still up after the bad requests")
 
