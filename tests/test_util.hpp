@@ -3,12 +3,38 @@
 #pragma once
 #include <gmpxx.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 
 #include "field/bigint.hpp"
 
 namespace peregrine::test {
+
+// Slow builds (sanitizers; aarch64, which CI runs under qemu): tests use their smallest sizes.
+#if defined(__SANITIZE_ADDRESS__) || defined(__aarch64__)
+constexpr bool kSlowBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSlowBuild = true;
+#else
+constexpr bool kSlowBuild = false;
+#endif
+#else
+constexpr bool kSlowBuild = false;
+#endif
+
+// Lower-case hexadecimal of n bytes.
+inline std::string to_hex(const std::uint8_t* d, std::size_t n) {
+    std::string s;
+    char b[3];
+    for (std::size_t i = 0; i < n; ++i) {
+        std::snprintf(b, sizeof b, "%02x", d[i]);
+        s += b;
+    }
+    return s;
+}
 
 inline mpz_class to_mpz(const Limbs& a) {
     mpz_class r;

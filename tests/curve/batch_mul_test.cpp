@@ -20,17 +20,7 @@ using peregrine::test::random_below;
 namespace {
 
 // Slow builds (sanitizers; aarch64, which CI runs under qemu): small sizes only.
-#if defined(__SANITIZE_ADDRESS__) || defined(__aarch64__)
-constexpr bool kSlow = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSlow = true;
-#else
-constexpr bool kSlow = false;
-#endif
-#else
-constexpr bool kSlow = false;
-#endif
+constexpr bool kSlow = test::kSlowBuild;
 
 const Limbs kRMinus1 = {FrParams::MOD[0] - 1, FrParams::MOD[1], FrParams::MOD[2], FrParams::MOD[3]};
 

@@ -6,25 +6,19 @@
 #include <cstdio>
 #include <string>
 
+#include "test_util.hpp"
+
 using namespace peregrine;
 
 namespace {
 
-std::string hex(const std::uint8_t* d, std::size_t n) {
-    std::string s;
-    char b[3];
-    for (std::size_t i = 0; i < n; ++i) {
-        std::snprintf(b, sizeof b, "%02x", d[i]);
-        s += b;
-    }
-    return s;
-}
+using test::to_hex;
 
 std::string b2(const std::string& msg, std::size_t chunk) {
     Blake2b h;
     for (std::size_t i = 0; i < msg.size(); i += chunk) h.update(msg.data() + i, std::min(chunk, msg.size() - i));
     auto d = h.digest64();
-    return hex(d.data(), d.size());
+    return to_hex(d.data(), d.size());
 }
 
 }  // namespace

@@ -17,26 +17,20 @@
 #include "setup/sha256.hpp"
 #include "util/error.hpp"
 
+#include "test_util.hpp"
+
 using namespace peregrine;
 using namespace peregrine::setup;
 
 namespace {
 
-std::string hex(const std::uint8_t* d, std::size_t n) {
-    std::string s;
-    char b[3];
-    for (std::size_t i = 0; i < n; ++i) {
-        std::snprintf(b, sizeof b, "%02x", d[i]);
-        s += b;
-    }
-    return s;
-}
+using test::to_hex;
 
 std::string sha_hex(const std::string& m, std::size_t chunk) {
     Sha256 h;
     for (std::size_t i = 0; i < m.size(); i += chunk) h.update(m.data() + i, std::min(chunk, m.size() - i));
     auto d = h.digest();
-    return hex(d.data(), 32);
+    return to_hex(d.data(), 32);
 }
 
 std::string g1s(const G1Affine& p) { return p.x.to_decimal() + " " + p.y.to_decimal(); }
@@ -150,15 +144,15 @@ TEST(PtauKeys, RandomLinearCombinationChecks) {
 TEST(PtauKeys, EncodingsMatchFfjavascriptConventions) {
     std::uint8_t u[128], c[64];
     g1_to_uncompressed(g1_generator(), u);
-    EXPECT_EQ(hex(u, 64), std::string(63, '0') + "1" + std::string(63, '0') + "2");
+    EXPECT_EQ(to_hex(u, 64), std::string(63, '0') + "1" + std::string(63, '0') + "2");
     g1_to_compressed(g1_generator(), c);  // y = 2 is "positive"
-    EXPECT_EQ(hex(c, 32), std::string(63, '0') + "1");
+    EXPECT_EQ(to_hex(c, 32), std::string(63, '0') + "1");
     g1_to_compressed(g1_generator().neg(), c);
-    EXPECT_EQ(hex(c, 1), "80");
+    EXPECT_EQ(to_hex(c, 1), "80");
     g1_to_compressed(G1Affine{}, c);
-    EXPECT_EQ(hex(c, 32), "40" + std::string(62, '0'));
+    EXPECT_EQ(to_hex(c, 32), "40" + std::string(62, '0'));
     g2_to_uncompressed(g2_generator(), u);  // x.c1 first
-    EXPECT_EQ(hex(u, 4), "198e9393");
+    EXPECT_EQ(to_hex(u, 4), "198e9393");
 }
 
 

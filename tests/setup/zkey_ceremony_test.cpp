@@ -25,23 +25,15 @@
 #include "util/error.hpp"
 #include "util/random.hpp"
 
+#include "test_util.hpp"
+
 using namespace peregrine;
 using namespace peregrine::setup;
 
 namespace {
 
 // Slow builds (sanitizers; aarch64, which CI runs under qemu): the smallest fixture only.
-#if defined(__SANITIZE_ADDRESS__) || defined(__aarch64__)
-constexpr bool kSlow = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSlow = true;
-#else
-constexpr bool kSlow = false;
-#endif
-#else
-constexpr bool kSlow = false;
-#endif
+constexpr bool kSlow = test::kSlowBuild;
 
 std::vector<std::uint8_t> read_all(const std::string& p) {
     std::ifstream f(p, std::ios::binary);
