@@ -3,8 +3,10 @@
 
 namespace peregrine {
 
-R1csHeader read_r1cs_header(const std::string& path) {
-    BinFile f(path, "r1cs", 1);
+R1csHeader read_r1cs_header(const std::string& path) { return read_r1cs_header(BinFile(path, "r1cs", 1)); }
+
+R1csHeader read_r1cs_header(const BinFile& f) {
+    const std::string& path = f.path();
     Reader h = f.reader(1);
     R1csHeader r;
     const std::uint32_t n8 = h.u32();
@@ -16,6 +18,7 @@ R1csHeader read_r1cs_header(const std::string& path) {
     r.n_prv_in = h.u32();
     r.n_labels = h.u64();
     r.n_constraints = h.u32();
+    if (h.remaining() != 0) throw Error(path + ": invalid r1cs header size");
     return r;
 }
 

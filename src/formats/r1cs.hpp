@@ -14,5 +14,7 @@ struct R1csHeader {
 };
 
 R1csHeader read_r1cs_header(const std::string& path);
+// The header section of an open .r1cs file.
+R1csHeader read_r1cs_header(const BinFile& f);
 
 }  // namespace peregrine

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "setup/r1cs_reader.hpp"
 
+#include "formats/r1cs.hpp"
+
 #include "field/bn254.hpp"
 #include "formats/binfile.hpp"
 #include "util/error.hpp"
@@ -28,25 +30,13 @@ R1cs read_r1cs(const std::string& path) {
     BinFile f(path, "r1cs", 1);
     R1cs out;
     R1csHeader& h = out.header;
-    {
-        Reader r = f.reader(1);
-        const std::uint32_t n8 = r.u32();
-        if (n8 != 32) throw Error(path + ": unsupported field size of " + std::to_string(n8) + " bytes (not bn128)");
-        h.prime = r.limbs(n8);
-        if (h.prime != FrParams::MOD)
-            throw Error(path + ": the circuit is for another curve (its prime is " + to_decimal(h.prime) +
-                        "); only bn128 is supported");
-        h.n_wires = r.u32();
-        h.n_pub_out = r.u32();
-        h.n_pub_in = r.u32();
-        h.n_prv_in = r.u32();
-        h.n_labels = r.u64();
-        h.n_constraints = r.u32();
-        if (r.remaining() != 0) throw Error(path + ": invalid r1cs header size");
-        if (h.n_wires == 0 || std::uint64_t(h.n_pub_out) + h.n_pub_in + h.n_prv_in >= h.n_wires)
-            throw Error(path + ": inconsistent r1cs header (" + std::to_string(h.n_wires) + " wires, " +
-                        std::to_string(h.n_pub_out + h.n_pub_in + h.n_prv_in) + " inputs and outputs)");
-    }
+    h = read_r1cs_header(f);
+    if (h.prime != FrParams::MOD)
+        throw Error(path + ": the circuit is for another curve (its prime is " + to_decimal(h.prime) +
+                    "); only bn128 is supported");
+    if (h.n_wires == 0 || std::uint64_t(h.n_pub_out) + h.n_pub_in + h.n_prv_in >= h.n_wires)
+        throw Error(path + ": inconsistent r1cs header (" + std::to_string(h.n_wires) + " wires, " +
+                    std::to_string(h.n_pub_out + h.n_pub_in + h.n_prv_in) + " inputs and outputs)");
     Reader r = f.reader(2);
     out.lc_start.reserve(std::size_t(h.n_constraints) * 3 + 1);
     out.terms.reserve(r.remaining() / 36);
