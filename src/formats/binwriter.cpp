@@ -16,10 +16,7 @@ namespace peregrine {
 
 BinWriter::BinWriter(const std::string& path, const char magic[4], std::uint32_t version, std::uint32_t n_sections)
     : path_(path), n_sections_(n_sections) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-        throw Error(path + ": exists and is not a regular file; not overwritten");
-    }
+    check_output_target(path);  // a symlink, directory, device or FIFO is never replaced
     std::string tmpl = path + ".tmp.XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
@@ -93,8 +90,10 @@ void BinWriter::commit() {
         fail("close failed");
     }
     f_ = nullptr;
+    check_output_target(path_);
     if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("cannot rename the temporary file into place");
     committed_ = true;
+    fsync_parent_dir(path_);
 }
 
 }  // namespace peregrine

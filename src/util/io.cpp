@@ -100,7 +100,62 @@ std::string write_temp(const std::string& path, const std::string& content) {
 
 }  // namespace
 
+namespace {
+
+int g_fail_rename_at = -1;
+
+const char* kind_of(mode_t m) {
+    if (S_ISLNK(m)) return "a symlink";
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISCHR(m) || S_ISBLK(m)) return "a device";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
+    return "not a regular file";
+}
+
+// One target being put into place: `had_old` when an existing file was exchanged with the
+// temporary (which then holds the old contents, to restore or delete).
+struct Placed {
+    std::size_t index;
+    bool had_old;
+};
+
+bool exists_no_follow(const std::string& path) {
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+void detail::fail_rename_for_test(int index) { g_fail_rename_at = index; }
+
+void check_output_target(const std::string& path) {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) return;
+        throw Error(path + ": cannot write: " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) throw Error(path + ": exists and is " + std::string(kind_of(st.st_mode)) + "; not replaced");
+}
+
+void fsync_parent_dir(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)::fsync(fd);
+    ::close(fd);
+}
+
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+    const int fail_at = g_fail_rename_at;
+    g_fail_rename_at = -1;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        check_output_target(files[i].first);
+        for (std::size_t j = 0; j < i; ++j) {
+            if (files[j].first == files[i].first) throw Error(files[i].first + ": named for two outputs");
+        }
+    }
     std::vector<std::string> temps;
     try {
         for (const auto& [path, content] : files) temps.push_back(write_temp(path, content));
@@ -108,13 +163,54 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
         for (const auto& t : temps) ::unlink(t.c_str());
         throw;
     }
+    // Into place one by one; on a failure, undo the ones already placed (in reverse order).
+    std::vector<Placed> placed;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        if (::rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
-            int e = errno;
-            for (std::size_t j = i; j < temps.size(); ++j) ::unlink(temps[j].c_str());
-            throw Error(files[i].first + ": cannot write: " + std::strerror(e));
+        const std::string& path = files[i].first;
+        const std::string& tmp = temps[i];
+        int rc = 0, err = 0;
+        bool had_old = false;
+        if ((int)i == fail_at) {
+            rc = -1;
+            err = EIO;
+        } else {
+            check_output_target(path);  // again: it may have changed while the temporaries were written
+            had_old = exists_no_follow(path);
+            if (had_old) {
+                rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE);
+                // File systems without the exchange: a plain rename (this file then cannot be restored).
+                if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+                    rc = ::rename(tmp.c_str(), path.c_str());
+                    had_old = false;
+                }
+            } else {
+                rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE);
+                if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) rc = ::rename(tmp.c_str(), path.c_str());
+            }
+            err = errno;
         }
+        if (rc != 0) {
+            for (auto it = placed.rbegin(); it != placed.rend(); ++it) {
+                const std::string& p = files[it->index].first;
+                const std::string& t = temps[it->index];
+                if (it->had_old) {
+                    (void)::renameat2(AT_FDCWD, t.c_str(), AT_FDCWD, p.c_str(), RENAME_EXCHANGE);
+                    ::unlink(t.c_str());
+                } else {
+                    ::unlink(p.c_str());
+                }
+            }
+            for (std::size_t j = i; j < temps.size(); ++j) ::unlink(temps[j].c_str());
+            std::string msg = path + ": cannot write: " + std::strerror(err);
+            if (!placed.empty()) msg += " (no output written)";
+            throw Error(msg);
+        }
+        placed.push_back({i, had_old});
     }
+    for (const Placed& p : placed) {
+        if (p.had_old) ::unlink(temps[p.index].c_str());  // the old contents
+    }
+    for (const auto& f : files) fsync_parent_dir(f.first);
 }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
