@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "curve/batch_mul.hpp"
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
 #include "setup/keys.hpp"
@@ -86,7 +87,7 @@ struct Ops<G1> {
     static constexpr std::size_t kSize = 64;
     static G1Affine from(const std::uint8_t* p) { return g1_from_lem(p); }
     static void to(const G1Affine& a, std::uint8_t* p) { g1_to_lem(a, p); }
-    static G1 mul(const G1& p, const Limbs& k) { return g1_mul_glv(p, k); }
+    static void mul_each(std::uint8_t* p, std::size_t n, const Fr* ks, ThreadPool& pool) { g1_mul_each(p, p, n, ks, pool); }
     static G1 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g1(b, s, n, pool); }
 };
 template <>
@@ -94,12 +95,25 @@ struct Ops<G2> {
     static constexpr std::size_t kSize = 128;
     static G2Affine from(const std::uint8_t* p) { return g2_from_lem(p); }
     static void to(const G2Affine& a, std::uint8_t* p) { g2_to_lem(a, p); }
-    static G2 mul(const G2& p, const Limbs& k) { return g2_mul_glv(p, k); }
+    static void mul_each(std::uint8_t* p, std::size_t n, const Fr* ks, ThreadPool& pool) { g2_mul_each(p, p, n, ks, pool); }
     static G2 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g2(b, s, n, pool); }
 };
 
 const Limbs kMinusOne = {FrParams::MOD[0] - 1, FrParams::MOD[1], FrParams::MOD[2], FrParams::MOD[3]};
 
+// How a term's coefficient is applied: skipped, added as it is, negated, or multiplied in.
+enum class Coef : std::uint8_t { kZero, kOne, kMinusOne, kOther };
+
+Coef classify(const Limbs& s) {
+    if (is_zero(s)) return Coef::kZero;
+    if (s == Limbs{1, 0, 0, 0}) return Coef::kOne;
+    if (s == kMinusOne) return Coef::kMinusOne;
+    return Coef::kOther;
+}
+
+// One block of target points: every product coefficient * base that needs a multiplication is
+// computed first, all at once in the lockstep batch (curve/batch_mul), then each point sums its
+// terms; points with many terms are one MSM each instead.
 template <class J>
 void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::uint32_t count, ThreadPool& pool,
                     Progress& prog, const std::function<void(const std::uint8_t*, std::size_t)>& emit) {
@@ -112,6 +126,9 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
     };
     std::vector<J> res(std::min<std::size_t>(count, kBlock));
     std::vector<std::uint8_t> out(res.size() * O::kSize);
+    std::vector<std::uint64_t> first(res.size() + 1);  // index of each point's first product
+    std::vector<std::uint8_t> prod;
+    std::vector<Fr> ks;
     for (std::size_t b0 = 0; b0 < count; b0 += kBlock) {
         const std::size_t bn = std::min<std::size_t>(kBlock, count - b0);
         // Points with many terms: one MSM each over the whole pool.
@@ -126,23 +143,46 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
             }
             res[i] = O::msm(bb.data(), sc.data(), hi - lo, pool);
         }
+        // The products of the other points' terms.
+        std::uint64_t np = 0;
+        for (std::size_t i = 0; i < bn; ++i) {
+            first[i] = np;
+            const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
+            if (t1 - t0 >= kHeavy) continue;
+            for (std::uint64_t k = t0; k < t1; ++k) np += classify(coef(m.terms[k])) == Coef::kOther;
+        }
+        first[bn] = np;
+        prod.resize(np * O::kSize);
+        ks.resize(np);
+        pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
+            for (std::size_t i = c * kChunk, hi = std::min(bn, i + kChunk); i < hi; ++i) {
+                const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
+                if (t1 - t0 >= kHeavy) continue;
+                std::uint64_t j = first[i];
+                for (std::uint64_t k = t0; k < t1; ++k) {
+                    const Limbs& s = coef(m.terms[k]);
+                    if (classify(s) != Coef::kOther) continue;
+                    std::memcpy(prod.data() + O::kSize * j, base(m.terms[k]), O::kSize);
+                    ks[j++] = Fr::from_canonical(s);
+                }
+            }
+        });
+        O::mul_each(prod.data(), np, ks.data(), pool);
+        // The sums.
         pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
             const std::size_t lo = c * kChunk, hi = std::min(bn, lo + kChunk);
             for (std::size_t i = lo; i < hi; ++i) {
                 const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
                 if (t1 - t0 >= kHeavy) continue;
                 J acc = J::infinity();
+                std::uint64_t j = first[i];
                 for (std::uint64_t k = t0; k < t1; ++k) {
                     const Term& t = m.terms[k];
-                    const Limbs& s = coef(t);
-                    if (is_zero(s)) continue;
-                    const auto p = O::from(base(t));
-                    if (s == Limbs{1, 0, 0, 0}) {
-                        acc = acc.add(p);
-                    } else if (s == kMinusOne) {
-                        acc = acc.add(p.neg());
-                    } else {
-                        acc = acc.add(O::mul(J::from_affine(p), s));
+                    switch (classify(coef(t))) {
+                        case Coef::kZero: break;
+                        case Coef::kOne: acc = acc.add(O::from(base(t))); break;
+                        case Coef::kMinusOne: acc = acc.add(O::from(base(t)).neg()); break;
+                        case Coef::kOther: acc = acc.add(O::from(prod.data() + O::kSize * j++)); break;
                     }
                 }
                 res[i] = acc;
