@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// zkey contribute | beacon | verify: the phase-2 ceremony on snarkjs Groth16 keys.
+// zkey contribute | beacon | verify: the phase-2 ceremony on snarkjs Groth16 keys; zkey check: full
+// validation of a key on its own.
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
 
 #include "cli/commands.hpp"
+#include "formats/zkey.hpp"
 #include "setup/zkey_contribute.hpp"
 #include "setup/zkey_mpc.hpp"
 #include "setup/zkey_verify.hpp"
@@ -53,12 +55,25 @@ void add_zkey_commands(CLI::App& app, Commands& cmds) {
     verify->add_option("<pot.ptau>", a->ptau, "powers of tau (.ptau, prepared for phase 2)")->required();
     verify->add_option("<circuit.zkey>", a->in, "key to verify (.zkey)")->required();
 
-    for (CLI::App* sub : {contrib, beacon, verify}) {
+    CLI::App* check = zkey->add_subcommand(
+        "check", "Validate a key on its own: every point on the curve and in the subgroup, sizes, coefficients, "
+                 "verification key consistency; exit 0 valid, 1 invalid or unreadable");
+    check->add_option("<key.zkey>", a->in, "key to check (.zkey)")->required();
+
+    for (CLI::App* sub : {contrib, beacon, verify, check}) {
         sub->add_option("--threads,-t", a->threads, "worker threads (default: all cores)");
         sub->add_flag("--verbose,-v", a->verbose, "progress and details on stderr");
     }
 
-    cmds.add(zkey, [a, contrib, beacon, verify]() -> int {
+    cmds.add(zkey, [a, contrib, beacon, verify, check]() -> int {
+        if (*check) {
+            ThreadPool pool(a->threads);
+            const Zkey z(a->in);
+            const std::string report = check_zkey(z, pool);
+            std::printf("%s", report.c_str());
+            std::printf("%s: ZKey check OK\n", a->in.c_str());
+            return 0;
+        }
         if (*verify) {
             try {
                 ThreadPool pool(a->threads);

@@ -11,7 +11,9 @@ namespace peregrine {
 class Zkey {
 public:
     // Opens, maps and validates a BN254 Groth16 zkey. Errors (Error) name the file and the problem:
-    // not a zkey, another protocol, another curve, inconsistent sizes, truncation.
+    // not a zkey, another protocol, another curve, inconsistent sizes, truncation, verification-key
+    // points off the curve or (G2) outside the order-r subgroup, IC points off the curve. The large
+    // point sections are not read here (see check_zkey).
     explicit Zkey(const std::string& path);
     // The same from a zkey image in memory, read in place: data must outlive this object.
     Zkey(const void* data, std::size_t size, const std::string& name = "zkey buffer");
@@ -53,6 +55,16 @@ private:
     const std::uint8_t* coeffs_ = nullptr;
     const std::uint8_t *a_ = nullptr, *b1_ = nullptr, *b2_ = nullptr, *c_ = nullptr, *h_ = nullptr;
 };
+
+class ThreadPool;
+
+// Full validation of a loaded key (`peregrine zkey check`): every point of every section has
+// coordinates below p, lies on its curve and (G2) in the order-r subgroup; every coefficient entry
+// names matrix A or B, a constraint inside the domain, a signal below nVars and a value below r;
+// the verification key is consistent (no point at infinity; beta1/beta2 and delta1/delta2 carry the
+// same exponent: e(beta1, g2) = e(g1, beta2), e(delta1, g2) = e(g1, delta2)). Throws Error naming
+// the file, the section, the index and the problem; returns a summary of what was checked.
+std::string check_zkey(const Zkey& z, ThreadPool& pool);
 
 // Reads a snarkjs file field element (32 bytes LE, Montgomery form) into a point coordinate.
 G1Affine read_g1(const std::uint8_t* p);
