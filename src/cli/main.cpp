@@ -301,7 +301,10 @@ int main(int argc, char** argv) {
     serve->add_option("--queue", so.queue, "jobs waiting for a worker; more: 429")->capture_default_str();
     serve->add_option("--max-body", so.max_body, "request body limit in bytes; more: 413")->capture_default_str();
     serve->add_option("--threads,-t", so.threads, "prover threads shared by the workers (default: all cores)");
-    serve->add_option("--keep-results", so.keep_results_s, "seconds finished results are kept")->capture_default_str();
+    serve->add_option("--keep-results,--result-ttl", so.keep_results_s, "seconds finished results are kept")->capture_default_str();
+    serve->add_option("--store", so.store, "job store: memory, or redis://[user:password@]HOST:PORT[/DB] shared by instances")->capture_default_str();
+    serve->add_option("--role", so.role, "api (accept jobs), worker (prove) or all; api/worker need --store redis://")->capture_default_str();
+    serve->add_option("--lease-seconds", so.lease_s, "a shared-store job is proved again when its worker is silent this long")->capture_default_str()->check(CLI::Range(0.5, 86400.0));
     serve->add_option("--shutdown-grace", so.shutdown_grace_s, "seconds running jobs may take to finish on SIGTERM")->capture_default_str();
     serve->add_flag("--strict", so.strict, "a circuit that fails to load aborts start-up");
 

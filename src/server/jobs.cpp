@@ -8,6 +8,9 @@
 #include "formats/wtns.hpp"
 #include "groth16/prove_files.hpp"
 #include "server/log.hpp"
+#ifdef PEREGRINE_HAVE_REDIS
+#include "server/redis_store.hpp"
+#endif
 #include "util/error.hpp"
 
 namespace peregrine::server {
@@ -17,6 +20,10 @@ namespace {
 double ms_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+}  // namespace
 
 // 128 random bits in hex: ids cannot be guessed, so a client sees only its own jobs.
 std::string new_job_id() {
@@ -32,9 +39,6 @@ std::string new_job_id() {
     return id;
 }
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-}  // namespace
 
 const char* status_name(JobStatus s) {
     switch (s) {
@@ -47,17 +51,18 @@ const char* status_name(JobStatus s) {
     return "?";
 }
 
-JobQueue::JobQueue(const JobQueueOptions& o, ThreadPool& pool, Metrics& metrics)
+MemoryJobStore::MemoryJobStore(const JobQueueOptions& o, ThreadPool& pool, Metrics& metrics)
     : opt_(o), pool_(pool), metrics_(metrics) {
     if (opt_.workers == 0) opt_.workers = 1;
     for (unsigned i = 0; i < opt_.workers; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
-JobQueue::~JobQueue() { stop(); }
+MemoryJobStore::~MemoryJobStore() { stop(); }
 
-std::shared_ptr<Job> JobQueue::submit(const Circuit& c, witness::WitnessBuffer w, double witness_ms) {
+std::shared_ptr<Job> MemoryJobStore::submit(const Circuit& c, witness::WitnessBuffer w, double witness_ms) {
     auto job = std::make_shared<Job>();
     job->circuit = &c;
+    job->circuit_name = c.name;
     job->witness = std::move(w);
     job->witness_ms = witness_ms;
     job->submitted = Clock::now();
@@ -73,19 +78,19 @@ std::shared_ptr<Job> JobQueue::submit(const Circuit& c, witness::WitnessBuffer w
     return job;
 }
 
-bool JobQueue::full() const {
+bool MemoryJobStore::full() const {
     std::lock_guard<std::mutex> lk(mu_);
     return queue_.size() >= opt_.queue;
 }
 
-std::shared_ptr<Job> JobQueue::find(const std::string& id) {
+std::shared_ptr<Job> MemoryJobStore::find(const std::string& id) {
     std::lock_guard<std::mutex> lk(mu_);
     prune_locked();
     auto it = jobs_.find(id);
     return it == jobs_.end() ? nullptr : it->second;
 }
 
-JobQueue::CancelResult JobQueue::cancel(const std::string& id, std::chrono::milliseconds wait, nlohmann::json* out) {
+MemoryJobStore::CancelResult MemoryJobStore::cancel(const std::string& id, std::chrono::milliseconds wait, nlohmann::json* out) {
     std::unique_lock<std::mutex> lk(mu_);
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return CancelResult::not_found;
@@ -105,21 +110,21 @@ JobQueue::CancelResult JobQueue::cancel(const std::string& id, std::chrono::mill
     } else {
         r = CancelResult::already_final;
     }
-    if (out) *out = to_json_locked(*job);
+    if (out) *out = job_json(*job);
     return r;
 }
 
-nlohmann::json JobQueue::to_json(const Job& j) {
+nlohmann::json MemoryJobStore::to_json(const Job& j) {
     std::lock_guard<std::mutex> lk(mu_);
-    return to_json_locked(j);
+    return job_json(j);
 }
 
-JobStatus JobQueue::status_of(const Job& j) {
+JobStatus MemoryJobStore::status_of(const Job& j) {
     std::lock_guard<std::mutex> lk(mu_);
     return j.status;
 }
 
-nlohmann::json JobQueue::to_json_locked(const Job& j) const {
+nlohmann::json job_json(const Job& j) {
     nlohmann::json t = {{"witness_ms", round3(j.witness_ms)}};
     if (j.status != JobStatus::queued) t["queue_ms"] = round3(j.queue_ms);
     if (is_final(j.status) && j.started != Clock::time_point{}) {
@@ -133,7 +138,7 @@ nlohmann::json JobQueue::to_json_locked(const Job& j) const {
     }
     if (is_final(j.status)) t["total_ms"] = round3(j.total_ms);
     return {{"id", j.id},
-            {"circuit", j.circuit->name},
+            {"circuit", j.circuit_name},
             {"status", status_name(j.status)},
             {"proof", j.status == JobStatus::succeeded ? j.proof : nlohmann::json(nullptr)},
             {"public_signals", j.status == JobStatus::succeeded ? j.public_signals : nlohmann::json(nullptr)},
@@ -141,7 +146,7 @@ nlohmann::json JobQueue::to_json_locked(const Job& j) const {
             {"timings", t}};
 }
 
-Gauges JobQueue::gauges() const {
+Gauges MemoryJobStore::gauges() const {
     std::lock_guard<std::mutex> lk(mu_);
     Gauges g;
     g.queued = queue_.size();
@@ -153,13 +158,13 @@ Gauges JobQueue::gauges() const {
     return g;
 }
 
-unsigned JobQueue::retry_after_s() const {
+unsigned MemoryJobStore::retry_after_s() const {
     std::lock_guard<std::mutex> lk(mu_);
     const double s = mean_prove_s_ * double(queue_.size() + running_) / double(opt_.workers);
     return (unsigned)std::clamp(std::ceil(s), 1.0, 600.0);
 }
 
-void JobQueue::worker_loop() {
+void MemoryJobStore::worker_loop() {
     for (;;) {
         std::shared_ptr<Job> job;
         {
@@ -177,7 +182,7 @@ void JobQueue::worker_loop() {
     }
 }
 
-void JobQueue::run(Job& job) {
+void MemoryJobStore::run(Job& job) {
     ProveTimings tm;
     ProveOptions opts;
     opts.timings = &tm;
@@ -217,7 +222,7 @@ void JobQueue::run(Job& job) {
     finish_locked(job, result);
 }
 
-void JobQueue::finish_locked(Job& job, JobStatus s) {
+void MemoryJobStore::finish_locked(Job& job, JobStatus s) {
     job.status = s;
     job.finished = Clock::now();
     if (job.started == Clock::time_point{}) job.queue_ms = ms_between(job.submitted, job.finished);
@@ -239,7 +244,7 @@ void JobQueue::finish_locked(Job& job, JobStatus s) {
     done_cv_.notify_all();
 }
 
-void JobQueue::prune_locked() {
+void MemoryJobStore::prune_locked() {
     const auto now = Clock::now();
     const auto keep = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt_.keep_results_s));
     while (!finished_.empty() && (finished_.front().first + keep <= now || finished_.size() > opt_.max_results)) {
@@ -248,7 +253,7 @@ void JobQueue::prune_locked() {
     }
 }
 
-void JobQueue::begin_shutdown() {
+void MemoryJobStore::begin_shutdown() {
     std::lock_guard<std::mutex> lk(mu_);
     accepting_ = false;
     while (!queue_.empty()) {
@@ -259,7 +264,7 @@ void JobQueue::begin_shutdown() {
     }
 }
 
-void JobQueue::stop() {
+void MemoryJobStore::stop() {
     {
         std::lock_guard<std::mutex> lk(mu_);
         accepting_ = false;
@@ -274,6 +279,34 @@ void JobQueue::stop() {
         if (t.joinable()) t.join();
     }
     workers_.clear();
+}
+
+std::string check_store_option(const std::string& store, const std::string& role) {
+    if (role != "all" && role != "api" && role != "worker") return "--role must be api, worker or all (not \"" + role + "\")";
+    if (store == "memory") {
+        if (role != "all") return "--role " + role + " needs a shared store (--store redis://HOST:PORT): with --store memory one instance is both";
+        return "";
+    }
+    if (store.rfind("redis://", 0) == 0 || store.rfind("rediss://", 0) == 0) {
+#ifdef PEREGRINE_HAVE_REDIS
+        std::string why;
+        if (!RedisUrl::parse(store, &why)) return "--store " + store + ": " + why;
+        return "";
+#else
+        return "--store " + store + ": this build of peregrine has no Redis support (it is built when hiredis, "
+               "Debian's libhiredis-dev, is found by pkg-config)";
+#endif
+    }
+    return "--store must be memory or redis://[user:password@]HOST:PORT[/DB] (not \"" + store + "\")";
+}
+
+std::unique_ptr<JobStore> make_job_store(const JobQueueOptions& o, ThreadPool& pool, Metrics& metrics) {
+    const std::string why = check_store_option(o.store, o.role);
+    if (!why.empty()) throw Error(why);
+#ifdef PEREGRINE_HAVE_REDIS
+    if (o.store != "memory") return std::make_unique<RedisJobStore>(o, pool, metrics);
+#endif
+    return std::make_unique<MemoryJobStore>(o, pool, metrics);
 }
 
 }  // namespace peregrine::server

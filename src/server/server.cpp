@@ -125,7 +125,17 @@ public:
         : o_(o),
           circuits_(std::move(circuits)),
           pool_(o.threads),
-          jobs_({o.workers, o.queue, o.keep_results_s, 10000}, pool_, metrics_) {}
+          jobs_({o.workers, o.queue, o.keep_results_s, 10000, o.store, o.role, o.lease_s,
+                 [this](const std::string& n) -> const Circuit* {
+                     auto it = circuits_.find(n);
+                     return it == circuits_.end() ? nullptr : it->second.get();
+                 },
+                 [this] {
+                     std::vector<std::string> v;
+                     for (const auto& kv : circuits_) v.push_back(kv.first);
+                     return v;
+                 }()},
+                pool_, metrics_) {}
 
     std::atomic<bool> draining{false};
 
@@ -236,6 +246,9 @@ public:
             std::string what = "unknown exception";
             try {
                 std::rethrow_exception(ep);
+            } catch (const StoreError& e) {  // the shared job store (Redis) cannot answer: 503 and why
+                res.set_header("Retry-After", "2");
+                return reply_error(res, e.http_status(), e.what());
             } catch (const std::exception& e) {
                 what = e.what();
             } catch (...) {

@@ -16,7 +16,11 @@ struct ServeOptions {
     std::size_t max_body = 16u << 20;  // request body limit in bytes; beyond: 413
     unsigned threads = 0;            // prover threads shared by the workers (0: all cores)
     unsigned http_threads = 8;       // connections served at once
-    double keep_results_s = 600;     // finished results kept this long
+    double keep_results_s = 600;     // finished results kept this long (--result-ttl)
+    // Scale-out (docs/serve.md): memory | redis://[user:password@]HOST:PORT[/DB]; api | worker | all.
+    std::string store = "memory";
+    std::string role = "all";
+    double lease_s = 30;             // a shared-store job whose worker went silent this long is proved again
     double shutdown_grace_s = 30;    // SIGTERM/SIGINT: running jobs may finish within this
 };
 
