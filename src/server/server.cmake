@@ -13,6 +13,7 @@ pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 add_library(peregrine_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/server.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/http_front.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
 )
@@ -21,19 +22,3 @@ target_compile_options(peregrine_server PRIVATE -Wall -Wextra)
 target_link_libraries(peregrine_server
   PUBLIC peregrine peregrine_witness nlohmann_json::nlohmann_json
   PRIVATE PkgConfig::CPP_HTTPLIB)
-
-# The shared job store (--store redis://...): built when hiredis (Debian's libhiredis-dev) is
-# found; without it, --store redis:// is refused with the reason.
-pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)
-if(HIREDIS_FOUND)
-  target_sources(peregrine_server PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/redis_client.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/redis_store.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp)
-  target_compile_definitions(peregrine_server PRIVATE PEREGRINE_HAVE_REDIS)
-  target_link_libraries(peregrine_server PRIVATE PkgConfig::HIREDIS)
-  set(PEREGRINE_HAVE_REDIS ON)
-else()
-  message(STATUS "hiredis not found: peregrine serve without --store redis://")
-  set(PEREGRINE_HAVE_REDIS OFF)
-endif()

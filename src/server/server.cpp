@@ -1,26 +1,20 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "server/server.hpp"
 
-// httplib.h is the first to include <functional> and <regex> here. With -fsanitize=address (the
-// asan preset) GCC 12 reports about 14 false -Wmaybe-uninitialized warnings (~180 lines) inside
-// libstdc++'s regex automaton (std::function moved out of a _State); they are silenced for the
-// code reached through this include only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <httplib.h>
-#pragma GCC diagnostic pop
 #include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
 #include <thread>
 
+#include "server/http_front.hpp"
 #include "server/jobs.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
@@ -119,25 +113,85 @@ thread_local std::string tl_job;
 
 std::string clip(const std::string& s, std::size_t n = 120) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
 
+// Compares without an early exit (the time does not tell how much of the token was right; its
+// length is not secret).
+bool same_secret(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    unsigned char d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+// A token bucket per client address: `rate` requests per second, bursts of 2 x rate.
+class RateLimiter {
+public:
+    explicit RateLimiter(double rate) : rate_(rate), burst_(std::max(1.0, 2 * rate)) {}
+    // False when over the limit; *retry_s: seconds until a request would pass.
+    bool allow(const std::string& client, double* retry_s) {
+        const auto now = Clock::now();
+        std::lock_guard<std::mutex> lk(mu_);
+        if (buckets_.size() > 10000) {  // forget the clients that are back to a full bucket
+            for (auto it = buckets_.begin(); it != buckets_.end();) {
+                it = refill(it->second, now) >= burst_ ? buckets_.erase(it) : std::next(it);
+            }
+        }
+        auto [it, fresh] = buckets_.try_emplace(client, Bucket{burst_, now});
+        const double tokens = refill(it->second, now);
+        if (tokens < 1.0) {
+            *retry_s = (1.0 - tokens) / rate_;
+            return false;
+        }
+        it->second.tokens = tokens - 1.0;
+        return true;
+    }
+
+private:
+    struct Bucket {
+        double tokens;
+        Clock::time_point t;
+    };
+    double refill(Bucket& b, Clock::time_point now) const {
+        b.tokens = std::min(burst_, b.tokens + rate_ * std::chrono::duration<double>(now - b.t).count());
+        b.t = now;
+        return b.tokens;
+    }
+    double rate_, burst_;
+    std::mutex mu_;
+    std::map<std::string, Bucket> buckets_;
+};
+
+std::string lower(std::string s) {
+    for (char& ch : s) ch = (char)std::tolower((unsigned char)ch);
+    return s;
+}
+
 class Service {
 public:
-    Service(const ServeOptions& o, Circuits circuits)
+    Service(const ServeOptions& o, Circuits circuits, std::string token)
         : o_(o),
           circuits_(std::move(circuits)),
+          token_(std::move(token)),
+          limiter_(o.rate_limit),
           pool_(o.threads),
-          jobs_({o.workers, o.queue, o.keep_results_s, 10000, o.store, o.role, o.lease_s,
-                 [this](const std::string& n) -> const Circuit* {
-                     auto it = circuits_.find(n);
-                     return it == circuits_.end() ? nullptr : it->second.get();
-                 },
-                 [this] {
-                     std::vector<std::string> v;
-                     for (const auto& kv : circuits_) v.push_back(kv.first);
-                     return v;
-                 }()},
-                pool_, metrics_) {}
+          jobs_({o.workers, o.queue, o.keep_results_s, 10000}, pool_, metrics_) {}
 
     std::atomic<bool> draining{false};
+    std::function<std::size_t()> open_connections;
+
+    // Draining is complete: nothing is being submitted, queued or run, and every result was fetched.
+    bool drained() {
+        const Gauges g = jobs_.gauges();
+        if (submitting_ > 0 || g.queued > 0 || g.running > 0) return false;
+        std::lock_guard<std::mutex> lk(fetch_mu_);
+        for (auto it = unfetched_.begin(); it != unfetched_.end();) {
+            it = jobs_.find(*it) ? std::next(it) : unfetched_.erase(it);  // expired ones are gone anyway
+        }
+        return unfetched_.empty();
+    }
+    std::size_t unfetched() {
+        std::lock_guard<std::mutex> lk(fetch_mu_);
+        return unfetched_.size();
+    }
 
     void routes(httplib::Server& svr) {
         svr.Post(R"(/v1/circuits/([^/]+)/proofs)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -149,12 +203,18 @@ public:
             std::shared_ptr<Job> job = jobs_.find(req.matches[1]);
             if (!job) return reply_error(res, 404, "unknown job (or its result has expired)");
             tl_job = job->id;
-            reply(res, 200, jobs_.to_json(*job));
+            const json j = jobs_.to_json(*job);
+            fetched(j);
+            reply(res, 200, j);
         });
         svr.Delete(R"(/v1/proofs/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
             const std::string id = req.matches[1];
             json body;
-            switch (jobs_.cancel(id, std::chrono::seconds(5), &body)) {
+            // A running job stops within a task of the prover (tens of ms); the thread waits for it
+            // briefly, then answers 202 (the job ends as cancelled soon after).
+            const auto r = jobs_.cancel(id, std::chrono::milliseconds(200), &body);
+            fetched(body);
+            switch (r) {
                 case JobQueue::CancelResult::not_found:
                     return reply_error(res, 404, "unknown job (or its result has expired)");
                 case JobQueue::CancelResult::cancelled: tl_job = id; return reply(res, 200, body);
@@ -186,27 +246,36 @@ public:
         svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
             Gauges g = jobs_.gauges();
             g.draining = g.draining || draining;
+            g.connections = open_connections ? open_connections() : 0;
             res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
         });
 
-        // rapidsnark's proverServer routes and JSON shapes. /status and /cancel refer to the job
-        // most recently submitted through /input; an earlier one keeps running (rapidsnark
-        // aborted it) and stays reachable through /v1/proofs/<id>.
+        if (o_.rapidsnark_routes) compat_routes(svr);
+    }
+
+    // rapidsnark's proverServer routes and JSON shapes (only with --rapidsnark-routes). rapidsnark
+    // has one slot; here /status and /cancel refer to the job most recently submitted through
+    // /input *by the same client address*, so clients on different addresses do not see each
+    // other's jobs (clients behind one proxy share a slot). An earlier job keeps running
+    // (rapidsnark aborted it) and stays reachable through /v1/proofs/<id>.
+    void compat_routes(httplib::Server& svr) {
         svr.Post(R"(/input/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
             Submitted s = submit(req.matches[1], req.body);
             if (s.job) {
                 std::lock_guard<std::mutex> lk(compat_mu_);
-                compat_id_ = s.job->id;
+                if (compat_.size() >= 10000 && !compat_.count(req.remote_addr)) compat_.erase(compat_.begin());
+                compat_[req.remote_addr] = s.job->id;
                 s.status = 200;
                 s.body = {{"id", s.job->id}, {"status", "busy"}};
             }
             respond(res, s);
         });
-        svr.Get("/status", [this](const httplib::Request&, httplib::Response& res) {
-            std::shared_ptr<Job> job = compat_job();
+        svr.Get("/status", [this](const httplib::Request& req, httplib::Response& res) {
+            std::shared_ptr<Job> job = compat_job(req.remote_addr);
             if (!job) return reply(res, 200, {{"status", "ready"}});
             tl_job = job->id;
             const json j = jobs_.to_json(*job);
+            fetched(j);
             const std::string st = j["status"];
             if (st == "queued" || st == "running") return reply(res, 200, {{"status", "busy"}});
             if (st == "cancelled") return reply(res, 200, {{"status", "aborted"}});
@@ -214,22 +283,46 @@ public:
             // As rapidsnark: proof and pubData are JSON texts inside the JSON.
             reply(res, 200, {{"status", "success"}, {"proof", j["proof"].dump()}, {"pubData", j["public_signals"].dump()}});
         });
-        svr.Post("/cancel", [this](const httplib::Request&, httplib::Response& res) {
-            std::shared_ptr<Job> job = compat_job();
+        svr.Post("/cancel", [this](const httplib::Request& req, httplib::Response& res) {
+            std::shared_ptr<Job> job = compat_job(req.remote_addr);
             if (!job) return reply(res, 200, {{"status", "ready"}});
             tl_job = job->id;
             json body;
-            jobs_.cancel(job->id, std::chrono::seconds(5), &body);
+            jobs_.cancel(job->id, std::chrono::milliseconds(200), &body);
+            fetched(body);
             const std::string st = body["status"];
             reply(res, 200, {{"status", st == "cancelled" ? "aborted" : st == "succeeded" ? "success" : st == "failed" ? "failed" : "busy"}});
         });
     }
 
     void hooks(httplib::Server& svr) {
-        svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        // Runs once the request is complete, before routing: access control and the body's type.
+        svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             tl_start = Clock::now();
             tl_job.clear();
-            return httplib::Server::HandlerResponse::Unhandled;
+            using HR = httplib::Server::HandlerResponse;
+            if (!token_.empty() && req.path != "/healthz" &&
+                !same_secret(req.get_header_value("Authorization"), "Bearer " + token_)) {
+                metrics_.rejected("unauthorized");
+                res.set_header("WWW-Authenticate", "Bearer");
+                reply_error(res, 401, "missing or wrong bearer token (send Authorization: Bearer <token>)");
+                return HR::Handled;
+            }
+            double retry_s = 0;
+            if (o_.rate_limit > 0 && req.path != "/healthz" && !limiter_.allow(req.remote_addr, &retry_s)) {
+                metrics_.rejected("rate_limited");
+                res.set_header("Retry-After", std::to_string((unsigned)std::ceil(std::max(1.0, retry_s))));
+                reply_error(res, 429, "rate limit: more than " + json(o_.rate_limit).dump() + " requests/s from " + req.remote_addr);
+                return HR::Handled;
+            }
+            // cpp-httplib would parse a form body (and refuse one over 8 KB with a misleading 413).
+            const std::string ct = lower(req.get_header_value("Content-Type"));
+            if (req.method == "POST" && (ct.rfind("application/x-www-form-urlencoded", 0) == 0 || ct.rfind("multipart/", 0) == 0)) {
+                metrics_.rejected("content_type");
+                reply_error(res, 415, "the input must be sent as JSON (Content-Type: application/json), not " + clip(ct, 60));
+                return HR::Handled;
+            }
+            return HR::Unhandled;
         });
         svr.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
             if (!res.body.empty()) return;
@@ -246,9 +339,6 @@ public:
             std::string what = "unknown exception";
             try {
                 std::rethrow_exception(ep);
-            } catch (const StoreError& e) {  // the shared job store (Redis) cannot answer: 503 and why
-                res.set_header("Retry-After", "2");
-                return reply_error(res, e.http_status(), e.what());
             } catch (const std::exception& e) {
                 what = e.what();
             } catch (...) {
@@ -271,6 +361,7 @@ public:
     }
 
     JobQueue& jobs() { return jobs_; }
+    Metrics& metrics() { return metrics_; }
 
 private:
     struct Submitted {
@@ -291,7 +382,24 @@ private:
         return {status, {{"error", msg}}, nullptr, retry_after};
     }
 
+    // An accepted job's result is "unfetched" until a client saw its final state; draining waits
+    // for those.
+    void fetched(const json& j) {
+        if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) return;
+        const std::string st = j["status"];
+        if (st == "queued" || st == "running") return;
+        std::lock_guard<std::mutex> lk(fetch_mu_);
+        unfetched_.erase(j.value("id", std::string()));
+    }
+
+    struct Submitting {
+        std::atomic<int>& n;
+        explicit Submitting(std::atomic<int>& c) : n(c) { ++n; }
+        ~Submitting() { --n; }
+    };
+
     Submitted submit(const std::string& name, const std::string& input) {
+        const Submitting in_progress(submitting_);
         if (draining) return refuse(503, "draining", "the server is shutting down", 5);
         auto it = circuits_.find(name);
         if (it == circuits_.end()) return refuse(404, "unknown_circuit", "unknown circuit \"" + clip(name, 64) + "\"");
@@ -315,26 +423,63 @@ private:
             return refuse(429, "queue_full", "the job queue is full", jobs_.retry_after_s());
         }
         metrics_.duration(c.name, "witness", witness_ms / 1000.0);
+        {
+            std::lock_guard<std::mutex> lk(fetch_mu_);
+            if (unfetched_.size() >= 20000) unfetched_.erase(unfetched_.begin());  // clients that never fetch
+            unfetched_.insert(job->id);
+        }
         return {202, {{"id", job->id}, {"status", "queued"}}, job, 0};
     }
 
-    std::shared_ptr<Job> compat_job() {
+    std::shared_ptr<Job> compat_job(const std::string& client) {
         std::string id;
         {
             std::lock_guard<std::mutex> lk(compat_mu_);
-            id = compat_id_;
+            auto it = compat_.find(client);
+            if (it != compat_.end()) id = it->second;
         }
         return id.empty() ? nullptr : jobs_.find(id);
     }
 
     ServeOptions o_;
     Circuits circuits_;
+    std::string token_;
+    RateLimiter limiter_;
     Metrics metrics_;
     ThreadPool pool_;
     JobQueue jobs_;
     std::mutex compat_mu_;
-    std::string compat_id_;
+    std::map<std::string, std::string> compat_;  // client address -> its last /input job
+    std::mutex fetch_mu_;
+    std::set<std::string> unfetched_;
+    std::atomic<int> submitting_{0};
 };
+
+}  // namespace
+
+namespace {
+
+bool loopback(const std::string& bind) {
+    return bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
+}
+
+// The token of --auth-token-file (surrounding whitespace removed). Empty when it cannot be used.
+std::string read_token(const std::string& path, std::string& problem) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        problem = path + ": cannot read the token file";
+        return {};
+    }
+    std::string t((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto a = t.find_first_not_of(" \t\r\n");
+    const auto b = t.find_last_not_of(" \t\r\n");
+    t = a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+    if (t.size() < 16 || t.find_first_of(" \t\r\n") != std::string::npos) {
+        problem = path + ": the token must be one line of at least 16 characters without spaces";
+        return {};
+    }
+    return t;
+}
 
 }  // namespace
 
@@ -349,28 +494,48 @@ int serve(const ServeOptions& o) {
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
+    std::string token;
+    if (!o.auth_token_file.empty()) {
+        std::string problem;
+        token = read_token(o.auth_token_file, problem);
+        if (token.empty()) {
+            log_event("startup_failed", {{"error", problem}});
+            return 1;
+        }
+    }
     Circuits circuits;
     if (!load_circuits(o, circuits)) return 1;
-    Service service(o, std::move(circuits));
+    Service service(o, std::move(circuits), token);
 
-    httplib::Server svr;
-    const std::size_t http_threads = std::max(1u, o.http_threads);
-    svr.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
+    FrontOptions fo;
+    fo.http_threads = std::max(1u, o.http_threads);
+    fo.submit_threads = o.witness_threads ? o.witness_threads : std::max(1u, o.workers);
+    fo.submit_queue = std::max<std::size_t>(o.queue, 1);
+    fo.max_connections = std::max<std::size_t>(o.max_connections, 1);
+    fo.header_timeout_s = o.header_timeout_s;
+    fo.request_timeout_s = o.request_timeout_s;
+    fo.max_body = o.max_body;
+    fo.body_budget = std::max<std::size_t>(o.max_body * 4, 64u << 20);
+    HttpFront svr(fo);
     svr.set_payload_max_length(o.max_body);
-    svr.set_read_timeout(10);
-    svr.set_write_timeout(10);
-    svr.set_keep_alive_timeout(5);
-    svr.set_keep_alive_max_count(100);
+    svr.set_keep_alive_max_count(fo.keep_alive_max);
+    svr.set_keep_alive_timeout((time_t)fo.idle_timeout_s);
+    const bool compat = o.rapidsnark_routes;
+    svr.is_submission = [compat](const std::string& method, const std::string& path) {
+        if (method != "POST") return false;
+        if (path.rfind("/v1/circuits/", 0) == 0) return true;
+        return compat && path.rfind("/input/", 0) == 0;
+    };
+    svr.on_refused = [&service](int status, const char* reason, const std::string& msg, const std::string& remote) {
+        service.metrics().rejected(reason);
+        service.metrics().request(status);
+        log_event("request", {{"status", status}, {"remote", remote}, {"error", msg}});
+    };
+    service.open_connections = [&svr] { return svr.open_connections(); };
     service.hooks(svr);
     service.routes(svr);
 
-    int port = o.port;
-    if (port == 0) {
-        port = svr.bind_to_any_port(o.bind);
-        if (port <= 0) port = -1;
-    } else if (!svr.bind_to_port(o.bind, port)) {
-        port = -1;
-    }
+    const int port = svr.bind_listen(o.bind, o.port);
     if (port < 0) {
         log_event("startup_failed", {{"error", "cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " +
                                                    std::strerror(errno)}});
@@ -382,33 +547,44 @@ int serve(const ServeOptions& o) {
     std::thread sig_thread([&] {
         int signo = 0;
         sigwait(&sigs, &signo);
-        if (listening_done) return;  // woken up because listen() ended on its own
+        if (listening_done) return;  // woken up because run() ended on its own
         service.draining = true;
-        log_event("shutdown", {{"signal", signo == SIGINT ? "SIGINT" : "SIGTERM"}, {"grace_s", o.shutdown_grace_s},
-                               {"running", service.jobs().gauges().running}});
-        service.jobs().begin_shutdown();
-        // Running jobs may finish within the grace period; a second signal cuts it short.
+        const Gauges g0 = service.jobs().gauges();
+        log_event("shutdown", {{"signal", signo == SIGINT ? "SIGINT" : "SIGTERM"}, {"drain_s", o.drain_s},
+                               {"queued", g0.queued}, {"running", g0.running}, {"unfetched", service.unfetched()}});
+        // Accepted jobs (queued and running) are finished and their results can be fetched until
+        // every one was, or --drain-seconds passed; a second signal cuts it short.
         const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(o.shutdown_grace_s));
-        while (service.jobs().gauges().running > 0 && Clock::now() < deadline) {
+                                                 std::chrono::duration<double>(o.drain_s));
+        bool cut = false;
+        while (!service.drained() && Clock::now() < deadline) {
             timespec ts{0, 50 * 1000 * 1000};
             if (sigtimedwait(&sigs, nullptr, &ts) > 0) {
-                log_event("shutdown_now", {{"running", service.jobs().gauges().running}});
+                cut = true;
                 break;
             }
         }
-        service.jobs().stop();  // cancels what still runs (within a fraction of a second)
+        const Gauges g = service.jobs().gauges();
+        log_event("drained", {{"complete", !cut && service.drained()}, {"cut_short", cut}, {"queued", g.queued},
+                              {"running", g.running}, {"unfetched", service.unfetched()}});
         svr.stop();
     });
 
     log_event("listening", {{"bind", o.bind}, {"port", port}, {"workers", std::max(1u, o.workers)},
-                            {"queue", o.queue}, {"max_body", o.max_body}});
-    const bool ok = svr.listen_after_bind();
+                            {"queue", o.queue}, {"max_body", o.max_body}, {"http_threads", fo.http_threads},
+                            {"witness_threads", fo.submit_threads}, {"max_connections", fo.max_connections},
+                            {"auth", !token.empty()}, {"rate_limit", o.rate_limit},
+                            {"rapidsnark_routes", o.rapidsnark_routes}});
+    if (!loopback(o.bind) && token.empty()) {
+        log_event("warning", {{"message", "listening on " + o.bind + " without --auth-token-file: anyone who reaches "
+                                          "the port can submit jobs (see docs/serve.md, Exposure)"}});
+    }
+    svr.run();
     listening_done = !service.draining;
-    if (listening_done) pthread_kill(sig_thread.native_handle(), SIGTERM);  // listen() failed: end the waiter
+    if (listening_done) pthread_kill(sig_thread.native_handle(), SIGTERM);  // run() failed: end the waiter
     sig_thread.join();
-    service.jobs().stop();
-    log_event("stopped", {{"ok", ok || bool(service.draining)}});
+    service.jobs().stop();  // cancels what still runs (drain time over)
+    log_event("stopped", {{"ok", bool(service.draining)}});
     return service.draining ? 0 : 1;
 }
 

@@ -15,13 +15,18 @@ struct ServeOptions {
     std::size_t queue = 32;          // jobs waiting for a worker; beyond: 429
     std::size_t max_body = 16u << 20;  // request body limit in bytes; beyond: 413
     unsigned threads = 0;            // prover threads shared by the workers (0: all cores)
-    unsigned http_threads = 8;       // connections served at once
-    double keep_results_s = 600;     // finished results kept this long (--result-ttl)
-    // Scale-out (docs/serve.md): memory | redis://[user:password@]HOST:PORT[/DB]; api | worker | all.
-    std::string store = "memory";
-    std::string role = "all";
-    double lease_s = 30;             // a shared-store job whose worker went silent this long is proved again
-    double shutdown_grace_s = 30;    // SIGTERM/SIGINT: running jobs may finish within this
+    unsigned http_threads = 8;       // threads answering requests other than submissions
+    unsigned witness_threads = 0;    // threads computing witnesses of submissions (0: = workers)
+    double keep_results_s = 600;     // finished results kept this long
+    double drain_s = 60;             // SIGTERM/SIGINT: accepted jobs finish and results are fetched within this
+    // Limits of the connection layer (http_front.hpp).
+    std::size_t max_connections = 512;
+    double header_timeout_s = 10;    // first byte of a request -> end of its headers
+    double request_timeout_s = 30;   // first byte -> end of its body
+    // Access control (off by default; see docs/serve.md before using --bind 0.0.0.0).
+    std::string auth_token_file;     // non-empty: every route but /healthz needs `Authorization: Bearer <token>`
+    double rate_limit = 0;           // > 0: requests per second per client address (burst: twice that); beyond: 429
+    bool rapidsnark_routes = false;  // POST /input/<c>, GET /status, POST /cancel
 };
 
 // Loads the circuits, serves until SIGTERM or SIGINT, then shuts down gracefully. Returns the

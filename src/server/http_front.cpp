@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+#include "server/http_front.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace peregrine::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::duration secs(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+int ms_until(Clock::time_point t, Clock::time_point now) {
+    if (t <= now) return 0;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - now).count() + 1;
+    return (int)std::min<long long>(ms, 1000);
+}
+
+std::string lower(std::string s) {
+    for (char& ch : s) ch = (char)std::tolower((unsigned char)ch);
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    std::size_t a = 0, b = s.size();
+    while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
+    return s.substr(a, b - a);
+}
+
+std::string clip(const std::string& s, std::size_t n = 40) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
+
+// Best effort: a few bytes on a non-blocking socket.
+void send_some(int fd, const std::string& s) {
+    std::size_t done = 0;
+    while (done < s.size()) {
+        const ssize_t k = ::send(fd, s.data() + done, s.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (k <= 0) {
+            if (k < 0 && errno == EINTR) continue;
+            return;
+        }
+        done += (std::size_t)k;
+    }
+}
+
+std::string json_quote(const std::string& s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if ((unsigned char)ch < 0x20) {
+            out += ' ';
+        } else {
+            out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+const char* reason_phrase(int status) {
+    switch (status) {
+        case 400: return "Bad Request";
+        case 408: return "Request Timeout";
+        case 411: return "Length Required";
+        case 413: return "Payload Too Large";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        default: return "Error";
+    }
+}
+
+}  // namespace
+
+struct HttpFront::Conn {
+    enum class Phase { idle, headers, body, closing };
+    int fd = -1;
+    std::string ip;
+    int port = 0;
+    std::string buf;  // received, not yet consumed
+    Phase phase = Phase::idle;
+    Clock::time_point deadline, header_deadline, request_deadline;
+    std::size_t need = 0;      // bytes of the whole request (headers + body)
+    std::size_t reserved = 0;  // body bytes counted against body_budget
+    std::size_t served = 0;
+    bool submission = false;
+    std::size_t consumed = 0;  // by the handler's stream
+};
+
+namespace {
+
+using Conn = HttpFront::Conn;
+
+// A fully received request, then the socket for the response (with a deadline).
+class ConnStream : public httplib::Stream {
+public:
+    ConnStream(Conn& c, Clock::time_point write_deadline) : c_(c), wdl_(write_deadline) {}
+    bool is_readable() const override { return c_.consumed < c_.buf.size(); }
+    bool is_writable() const override { return true; }
+    ssize_t read(char* ptr, size_t size) override {
+        const std::size_t k = std::min(size, c_.buf.size() - c_.consumed);
+        std::memcpy(ptr, c_.buf.data() + c_.consumed, k);
+        c_.consumed += k;
+        return (ssize_t)k;  // 0 past the request: it was received completely
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        std::size_t done = 0;
+        while (done < size) {
+            const ssize_t k = ::send(c_.fd, ptr + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (k > 0) {
+                done += (std::size_t)k;
+                continue;
+            }
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                const auto now = Clock::now();
+                if (now >= wdl_) return -1;  // the client does not read its response
+                pollfd p{c_.fd, POLLOUT, 0};
+                ::poll(&p, 1, ms_until(wdl_, now));
+                continue;
+            }
+            return -1;
+        }
+        return (ssize_t)size;
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        ip = c_.ip;
+        port = c_.port;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        sockaddr_storage a{};
+        socklen_t len = sizeof a;
+        ip.clear();
+        port = 0;
+        if (::getsockname(c_.fd, (sockaddr*)&a, &len) != 0) return;
+        char host[NI_MAXHOST], serv[NI_MAXSERV];
+        if (::getnameinfo((sockaddr*)&a, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+            ip = host;
+            port = std::atoi(serv);
+        }
+    }
+    // httplib only compares it with FD_SETSIZE (select() is never used on it here).
+    socket_t socket() const override { return std::min(c_.fd, FD_SETSIZE - 1); }
+
+private:
+    Conn& c_;
+    Clock::time_point wdl_;
+};
+
+class ConnPool {
+public:
+    void start(unsigned n, std::size_t cap, std::function<void(Conn*)> fn) {
+        cap_ = cap;
+        fn_ = std::move(fn);
+        for (unsigned i = 0; i < std::max(1u, n); ++i) threads_.emplace_back([this] { work(); });
+    }
+    bool push(Conn* c) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (q_.size() >= cap_) return false;
+            q_.push_back(c);
+        }
+        cv_.notify_one();
+        return true;
+    }
+    // Runs what is queued, then ends the threads.
+    void shutdown() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        for (auto& t : threads_) t.join();
+        threads_.clear();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            Conn* c = nullptr;
+            {
+                std::unique_lock<std::mutex> lk(mu_);
+                cv_.wait(lk, [&] { return stop_ || !q_.empty(); });
+                if (q_.empty()) return;
+                c = q_.front();
+                q_.pop_front();
+            }
+            fn_(c);
+        }
+    }
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Conn*> q_;
+    std::size_t cap_ = 0;
+    bool stop_ = false;
+    std::function<void(Conn*)> fn_;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+struct HttpFront::Impl {
+    int listen_fd = -1;
+    int wake[2] = {-1, -1};
+    std::mutex mu;  // guards returned, stopping
+    std::vector<Conn*> returned;
+    bool stopping = false;
+    std::atomic<bool> stop_flag{false};
+    std::atomic<std::size_t> body_used{0};
+    ConnPool http, submit;
+    std::vector<Conn*> conns;  // owned by the loop
+};
+
+HttpFront::HttpFront(const FrontOptions& o) : impl_(std::make_unique<Impl>()), o_(o) {
+    if (::pipe2(impl_->wake, O_NONBLOCK | O_CLOEXEC) != 0) impl_->wake[0] = impl_->wake[1] = -1;
+}
+
+HttpFront::~HttpFront() {
+    if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
+    for (int fd : impl_->wake) {
+        if (fd >= 0) ::close(fd);
+    }
+}
+
+int HttpFront::bind_listen(const std::string& host, int port) {
+    addrinfo hints{}, *res = nullptr;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    const std::string service = std::to_string(port);
+    if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res); rc != 0) {
+        errno = EADDRNOTAVAIL;
+        return -1;
+    }
+    int fd = -1, err = 0;
+    for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+        fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        const int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, o_.backlog) == 0) break;
+        err = errno;
+        ::close(fd);
+        fd = -1;
+    }
+    ::freeaddrinfo(res);
+    if (fd < 0) {
+        errno = err;
+        return -1;
+    }
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd, (sockaddr*)&a, &len);
+    impl_->listen_fd = fd;
+    return a.ss_family == AF_INET6 ? ntohs(((sockaddr_in6*)&a)->sin6_port) : ntohs(((sockaddr_in*)&a)->sin_port);
+}
+
+void HttpFront::stop() {
+    {
+        std::lock_guard<std::mutex> lk(impl_->mu);
+        impl_->stopping = true;
+    }
+    impl_->stop_flag = true;
+    if (impl_->wake[1] >= 0) {
+        const char b = 1;
+        [[maybe_unused]] ssize_t k = ::write(impl_->wake[1], &b, 1);
+    }
+}
+
+void HttpFront::run() {
+    impl_->http.start(o_.http_threads, o_.max_connections + 1, [this](Conn* c) { serve_conn(c); });
+    impl_->submit.start(o_.submit_threads, o_.submit_queue, [this](Conn* c) { serve_conn(c); });
+    loop();
+    impl_->http.shutdown();
+    impl_->submit.shutdown();
+    std::lock_guard<std::mutex> lk(impl_->mu);
+    for (Conn* c : impl_->returned) {
+        ::close(c->fd);
+        delete c;
+        --open_;
+    }
+    impl_->returned.clear();
+}
+
+void HttpFront::give_back(Conn* c) {
+    {
+        std::lock_guard<std::mutex> lk(impl_->mu);
+        if (!impl_->stopping) {
+            impl_->returned.push_back(c);
+            c = nullptr;
+        }
+    }
+    if (c) {
+        ::close(c->fd);
+        delete c;
+        --open_;
+        return;
+    }
+    const char b = 1;
+    [[maybe_unused]] ssize_t k = ::write(impl_->wake[1], &b, 1);
+}
+
+void HttpFront::serve_conn(Conn* c) {
+    c->consumed = 0;
+    ConnStream strm(*c, Clock::now() + secs(o_.write_timeout_s));
+    const bool close_now = c->served + 1 >= o_.keep_alive_max || impl_->stop_flag;
+    bool closed = false;
+    bool ok = false;
+    try {
+        ok = process_request(strm, close_now, closed, {});
+    } catch (...) {
+        ok = false;
+    }
+    ++c->served;
+    impl_->body_used -= c->reserved;
+    c->reserved = 0;
+    c->buf.erase(0, std::min(c->buf.size(), std::max(c->consumed, c->need)));
+    if (!ok || closed || close_now) {
+        ::close(c->fd);
+        delete c;
+        --open_;
+        return;
+    }
+    c->phase = Conn::Phase::idle;
+    c->deadline = Clock::now() + secs(o_.idle_timeout_s);
+    give_back(c);
+}
+
+void HttpFront::loop() {
+    Impl& m = *impl_;
+    std::vector<pollfd> pfds;
+    std::vector<char> chunk(65536);
+
+    auto close_conn = [&](Conn* c) {
+        m.body_used -= c->reserved;
+        ::close(c->fd);
+        delete c;
+        --open_;
+    };
+    // Answers with a JSON error and closes (after the client had a moment to read it).
+    auto refuse = [&](Conn* c, int status, const char* reason, const std::string& msg, unsigned retry_after) {
+        const std::string body = "{\"error\":" + json_quote(msg) + "}";
+        std::string r = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\nConnection: close\r\n";
+        if (retry_after) r += "Retry-After: " + std::to_string(retry_after) + "\r\n";
+        send_some(c->fd, r + "\r\n" + body);
+        if (on_refused) on_refused(status, reason, msg, c->ip);
+        m.body_used -= c->reserved;
+        c->reserved = 0;
+        ::shutdown(c->fd, SHUT_WR);
+        c->phase = Conn::Phase::closing;
+        c->deadline = Clock::now() + std::chrono::seconds(2);
+    };
+    // Returns false when c left the loop (dispatched or closed).
+    auto advance = [&](Conn* c, Clock::time_point now) -> bool {
+        if (c->phase == Conn::Phase::closing) return true;
+        if (c->phase == Conn::Phase::idle) {
+            while (!c->buf.empty() && (c->buf[0] == '\r' || c->buf[0] == '\n')) c->buf.erase(0, 1);
+            if (c->buf.empty()) return true;
+            c->phase = Conn::Phase::headers;
+            c->header_deadline = now + secs(o_.header_timeout_s);
+            c->request_deadline = now + secs(o_.request_timeout_s);
+            c->deadline = std::min(c->header_deadline, c->request_deadline);
+        }
+        if (c->phase == Conn::Phase::headers) {
+            const std::size_t pos = c->buf.find("\r\n\r\n");
+            if (pos == std::string::npos || pos + 4 > o_.max_header_bytes) {
+                if (c->buf.size() > o_.max_header_bytes) {
+                    refuse(c, 431, "headers_too_large",
+                           "request line and headers over " + std::to_string(o_.max_header_bytes) + " bytes", 0);
+                }
+                return true;
+            }
+            const std::size_t hlen = pos + 4;
+            std::string method, path, cl_value, expect;
+            bool has_cl = false, has_te = false, bad_cl = false;
+            std::size_t line_start = 0;
+            for (bool first = true; line_start < pos; first = false) {
+                std::size_t e = c->buf.find("\r\n", line_start);
+                if (e == std::string::npos || e > pos) e = pos;
+                const std::string line = c->buf.substr(line_start, e - line_start);
+                line_start = e + 2;
+                if (first) {
+                    const std::size_t s1 = line.find(' ');
+                    method = line.substr(0, s1);
+                    if (s1 != std::string::npos) path = line.substr(s1 + 1, line.find(' ', s1 + 1) - s1 - 1);
+                    continue;
+                }
+                const std::size_t colon = line.find(':');
+                if (colon == std::string::npos) continue;
+                const std::string name = lower(trim(line.substr(0, colon)));
+                const std::string value = trim(line.substr(colon + 1));
+                if (name == "content-length") {
+                    if (has_cl && value != cl_value) bad_cl = true;
+                    has_cl = true;
+                    cl_value = value;
+                } else if (name == "transfer-encoding") {
+                    has_te = true;
+                } else if (name == "expect") {
+                    expect = lower(value);
+                }
+            }
+            if (has_te) {
+                refuse(c, 411, "length_required",
+                       "request bodies must have a Content-Length (Transfer-Encoding is not accepted)", 0);
+                return true;
+            }
+            std::size_t cl = 0;
+            if (has_cl) {
+                bad_cl = bad_cl || cl_value.empty() || cl_value.size() > 18 ||
+                         !std::all_of(cl_value.begin(), cl_value.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+                if (bad_cl) {
+                    refuse(c, 400, "bad_content_length", "invalid Content-Length \"" + clip(cl_value) + "\"", 0);
+                    return true;
+                }
+                cl = (std::size_t)std::stoull(cl_value);
+            }
+            if (cl > o_.max_body) {
+                refuse(c, 413, "too_large",
+                       "request body too large: Content-Length " + std::to_string(cl) + ", limit " +
+                           std::to_string(o_.max_body) + " bytes",
+                       0);
+                return true;
+            }
+            if (cl > 0) {
+                if (m.body_used + cl > o_.body_budget) {
+                    refuse(c, 429, "body_budget",
+                           "the server is receiving too many request bodies at once (" +
+                               std::to_string(o_.body_budget) + " bytes); retry",
+                           1);
+                    return true;
+                }
+                m.body_used += cl;
+                c->reserved = cl;
+            }
+            c->need = hlen + cl;
+            c->submission = is_submission && is_submission(method, path);
+            c->phase = Conn::Phase::body;
+            c->deadline = c->request_deadline;
+            if (expect == "100-continue" && c->buf.size() < c->need) send_some(c->fd, "HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        if (c->buf.size() < c->need) return true;
+        // Complete: to a thread.
+        ConnPool& pool = c->submission ? m.submit : m.http;
+        if (!pool.push(c)) {
+            refuse(c, 429, "submissions_busy",
+                   "too many submissions in progress (" + std::to_string(o_.submit_queue) + " waiting); retry", 1);
+            return true;
+        }
+        return false;
+    };
+
+    for (;;) {
+        {
+            std::lock_guard<std::mutex> lk(m.mu);
+            if (m.stopping) break;
+            const auto now = Clock::now();
+            for (Conn* c : m.returned) {
+                if (advance(c, now)) m.conns.push_back(c);
+            }
+            m.returned.clear();
+        }
+        pfds.clear();
+        pfds.push_back({m.listen_fd, POLLIN, 0});
+        pfds.push_back({m.wake[0], POLLIN, 0});
+        auto now = Clock::now();
+        int timeout = 1000;
+        for (Conn* c : m.conns) {
+            pfds.push_back({c->fd, POLLIN, 0});
+            timeout = std::min(timeout, ms_until(c->deadline, now));
+        }
+        const int n = ::poll(pfds.data(), pfds.size(), timeout);
+        if (n < 0 && errno != EINTR) break;
+        now = Clock::now();
+        if (pfds[1].revents) {
+            char b[64];
+            while (::read(m.wake[0], b, sizeof b) > 0) {
+            }
+        }
+        if (pfds[0].revents & POLLIN) {
+            for (;;) {
+                sockaddr_storage a{};
+                socklen_t len = sizeof a;
+                const int fd = ::accept4(m.listen_fd, (sockaddr*)&a, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (fd < 0) break;
+                char host[NI_MAXHOST] = "", serv[NI_MAXSERV] = "0";
+                ::getnameinfo((sockaddr*)&a, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV);
+                if (open_ >= o_.max_connections) {
+                    const std::string msg = "too many connections (limit " + std::to_string(o_.max_connections) + "); retry";
+                    const std::string body = "{\"error\":" + json_quote(msg) + "}";
+                    send_some(fd, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: " +
+                                      std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body);
+                    if (on_refused) on_refused(429, "connections", msg, host);
+                    ::close(fd);
+                    continue;
+                }
+                const int one = 1;
+                ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                auto* c = new Conn;
+                c->fd = fd;
+                c->ip = host;
+                c->port = std::atoi(serv);
+                c->deadline = now + secs(o_.idle_timeout_s);
+                ++open_;
+                m.conns.push_back(c);
+            }
+        }
+        // pfds[2 + i] belongs to m.conns[i] for the conns present before this poll.
+        const std::size_t polled = pfds.size() - 2;
+        std::vector<Conn*> keep;
+        keep.reserve(m.conns.size());
+        for (std::size_t i = 0; i < m.conns.size(); ++i) {
+            Conn* c = m.conns[i];
+            const short ev = i < polled ? pfds[2 + i].revents : 0;
+            bool alive = true, in_loop = true;
+            if (ev & (POLLIN | POLLHUP | POLLERR)) {
+                for (;;) {
+                    std::size_t want = chunk.size();
+                    if (c->phase == Conn::Phase::body) want = std::min(want, c->need - c->buf.size());
+                    if (c->phase != Conn::Phase::closing && c->phase != Conn::Phase::body) {
+                        want = std::min(want, o_.max_header_bytes + 1 - std::min(c->buf.size(), o_.max_header_bytes));
+                    }
+                    if (want == 0) break;
+                    const ssize_t k = ::recv(c->fd, chunk.data(), want, 0);
+                    if (k > 0) {
+                        if (c->phase != Conn::Phase::closing) c->buf.append(chunk.data(), (std::size_t)k);
+                        if ((std::size_t)k < want) break;
+                        continue;
+                    }
+                    if (k < 0 && errno == EINTR) continue;
+                    if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+                    alive = false;  // closed by the client, or an error
+                    break;
+                }
+                if (alive) in_loop = advance(c, now);
+            }
+            if (alive && in_loop && now >= c->deadline) {
+                if (c->phase == Conn::Phase::headers) {
+                    refuse(c, 408, "header_timeout",
+                           "request headers not received within " + std::to_string((int)o_.header_timeout_s) + " s", 0);
+                } else if (c->phase == Conn::Phase::body) {
+                    refuse(c, 408, "body_timeout",
+                           "request not received within " + std::to_string((int)o_.request_timeout_s) + " s (" +
+                               std::to_string(c->buf.size()) + " of " + std::to_string(c->need) + " bytes)",
+                           0);
+                } else {
+                    alive = false;  // idle keep-alive connection, or a refused one that had its moment
+                }
+            }
+            if (!alive) {
+                close_conn(c);
+            } else if (in_loop) {
+                keep.push_back(c);
+            }
+        }
+        m.conns.swap(keep);
+    }
+    if (m.listen_fd >= 0) {
+        ::close(m.listen_fd);
+        m.listen_fd = -1;
+    }
+    for (Conn* c : m.conns) close_conn(c);
+    m.conns.clear();
+}
+
+}  // namespace peregrine::server
