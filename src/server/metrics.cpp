@@ -84,7 +84,7 @@ std::string Metrics::render(const Gauges& g) const {
     o += "peregrine_jobs{status=\"queued\"} " + std::to_string(g.queued) + "\n";
     o += "peregrine_jobs{status=\"running\"} " + std::to_string(g.running) + "\n";
     o += "# HELP peregrine_queue_depth Jobs waiting for a worker.\n# TYPE peregrine_queue_depth gauge\n";
-    o += "peregrine_queue_depth " + std::to_string(g.queued) + "\n";
+    o += "peregrine_queue_depth " + std::to_string(g.shared_store ? g.store_queued : g.queued) + "\n";
     o += "# HELP peregrine_queue_capacity Most jobs that may wait for a worker (--queue).\n"
          "# TYPE peregrine_queue_capacity gauge\n";
     o += "peregrine_queue_capacity " + std::to_string(g.queue_capacity) + "\n";
@@ -97,6 +97,17 @@ std::string Metrics::render(const Gauges& g) const {
     o += std::string("peregrine_draining ") + (g.draining ? "1" : "0") + "\n";
     o += "# HELP peregrine_http_connections Open HTTP connections.\n# TYPE peregrine_http_connections gauge\n";
     o += "peregrine_http_connections " + std::to_string(g.connections) + "\n";
+    if (g.shared_store) {
+        o += "# HELP peregrine_store_up 1 when the shared job store (Redis) answered the last request.\n"
+             "# TYPE peregrine_store_up gauge\n";
+        o += std::string("peregrine_store_up ") + (g.store_up ? "1" : "0") + "\n";
+        o += "# HELP peregrine_store_jobs_running Jobs running on all instances.\n"
+             "# TYPE peregrine_store_jobs_running gauge\n";
+        o += "peregrine_store_jobs_running " + std::to_string(g.store_running) + "\n";
+        o += "# HELP peregrine_oldest_job_age_seconds Age of the oldest job waiting in the shared queue.\n"
+             "# TYPE peregrine_oldest_job_age_seconds gauge\n";
+        o += "peregrine_oldest_job_age_seconds " + num(g.oldest_job_age_s) + "\n";
+    }
     o += "# HELP peregrine_http_requests_total HTTP requests answered, by status code.\n";
     o += "# TYPE peregrine_http_requests_total counter\n";
     for (const auto& [k, v] : requests_) {

@@ -23,6 +23,12 @@ struct Gauges {
     std::size_t queued = 0, running = 0, queue_capacity = 0, workers = 0, stored = 0;
     bool draining = false;
     std::size_t connections = 0;  // open HTTP connections (set by the server, not the job queue)
+    // A shared store (--store redis://): queued and running are this instance's (nothing waits
+    // here: queued is 0), the rest is read from the store.
+    bool shared_store = false, store_up = true;
+    std::size_t store_queued = 0;   // depth of the shared queue
+    std::size_t store_running = 0;  // jobs running on all instances
+    double oldest_job_age_s = 0;    // age of the oldest queued job
 };
 
 class Metrics {

@@ -22,3 +22,19 @@ target_compile_options(peregrine_server PRIVATE -Wall -Wextra)
 target_link_libraries(peregrine_server
   PUBLIC peregrine peregrine_witness nlohmann_json::nlohmann_json
   PRIVATE PkgConfig::CPP_HTTPLIB)
+
+# The shared job store (--store redis://...): built when hiredis (Debian's libhiredis-dev) is
+# found; without it, --store redis:// is refused with the reason.
+pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)
+if(HIREDIS_FOUND)
+  target_sources(peregrine_server PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/redis_client.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/redis_store.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp)
+  target_compile_definitions(peregrine_server PRIVATE PEREGRINE_HAVE_REDIS)
+  target_link_libraries(peregrine_server PRIVATE PkgConfig::HIREDIS)
+  set(PEREGRINE_HAVE_REDIS ON)
+else()
+  message(STATUS "hiredis not found: peregrine serve without --store redis://")
+  set(PEREGRINE_HAVE_REDIS OFF)
+endif()

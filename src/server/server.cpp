@@ -173,7 +173,17 @@ public:
           token_(std::move(token)),
           limiter_(o.rate_limit),
           pool_(o.threads),
-          jobs_({o.workers, o.queue, o.keep_results_s, 10000}, pool_, metrics_) {}
+          jobs_({o.workers, o.queue, o.keep_results_s, 10000, o.store, o.role, o.lease_s,
+                 [this](const std::string& n) -> const Circuit* {
+                     auto it = circuits_.find(n);
+                     return it == circuits_.end() ? nullptr : it->second.get();
+                 },
+                 [this] {
+                     std::vector<std::string> v;
+                     for (const auto& kv : circuits_) v.push_back(kv.first);
+                     return v;
+                 }()},
+                pool_, metrics_) {}
 
     std::atomic<bool> draining{false};
     std::function<std::size_t()> open_connections;
@@ -339,6 +349,9 @@ public:
             std::string what = "unknown exception";
             try {
                 std::rethrow_exception(ep);
+            } catch (const StoreError& e) {  // the shared job store (Redis) cannot answer: 503 and why
+                res.set_header("Retry-After", "2");
+                return reply_error(res, e.http_status(), e.what());
             } catch (const std::exception& e) {
                 what = e.what();
             } catch (...) {

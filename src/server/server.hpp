@@ -17,7 +17,11 @@ struct ServeOptions {
     unsigned threads = 0;            // prover threads shared by the workers (0: all cores)
     unsigned http_threads = 8;       // threads answering requests other than submissions
     unsigned witness_threads = 0;    // threads computing witnesses of submissions (0: = workers)
-    double keep_results_s = 600;     // finished results kept this long
+    double keep_results_s = 600;     // finished results kept this long (--result-ttl)
+    // Scale-out (docs/serve.md): memory | redis://[user:password@]HOST:PORT[/DB]; api | worker | all.
+    std::string store = "memory";
+    std::string role = "all";
+    double lease_s = 30;             // a shared-store job whose worker went silent this long is proved again
     double drain_s = 60;             // SIGTERM/SIGINT: accepted jobs finish and results are fetched within this
     // Limits of the connection layer (http_front.hpp).
     std::size_t max_connections = 512;
