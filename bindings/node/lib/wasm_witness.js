@@ -73,6 +73,9 @@ function compileWasm(wasm) {
 // options.memorySize: pages (64 KiB) of the memory given to the wasm (default 32767, as circom's).
 // Returns a Buffer with the .wtns image.
 function calculateWitness(input, wasm, options = {}) {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new TypeError('input: expected an object {signal: value, ...}');
+  }
   const module = compileWasm(wasm);
   const exp = WebAssembly.Module.exports(module).map((e) => e.name);
   if (!exp.includes('getWitness') || !exp.includes('getFieldNumLen32')) {

@@ -9,7 +9,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const pkg = path.resolve(__dirname, '..');
-const root = path.resolve(pkg, '..', '..');
+// The repository: two levels up, or PEREGRINE_ROOT when packing a copy of this directory.
+const root = path.resolve(process.env.PEREGRINE_ROOT || path.join(pkg, '..', '..'));
 const out = path.join(pkg, 'peregrine');
 
 if (process.argv.includes('--clean')) {

@@ -54,8 +54,11 @@ Napi::Value Witness(const Napi::CallbackInfo& info) {
     auto dir = std::make_shared<std::string>(string_arg(info[1], "circuit directory"));
     return Task::start(info.Env(), [input, dir]() -> Task::Finish {
         witness::WitnessLibrary lib(*dir);
-        auto w = std::make_shared<witness::WitnessBuffer>(calculate(lib, *input));
-        return [w](Napi::Env env) { return Napi::Buffer<std::uint8_t>::Copy(env, w->data(), w->size()); };
+        // Copied here: the library's buffer must not outlive the library (closed on return).
+        auto w = std::make_shared<std::string>(calculate(lib, *input).view());
+        return [w](Napi::Env env) {
+            return Napi::Buffer<std::uint8_t>::Copy(env, reinterpret_cast<const std::uint8_t*>(w->data()), w->size());
+        };
     });
 }
 
