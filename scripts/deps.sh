@@ -8,7 +8,7 @@ set -euo pipefail
 cross=0
 [ "${1:-}" = "--cross" ] && cross=1
 pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
-      libcli11-dev nlohmann-json3-dev libcpp-httplib-dev time bc python3)
+      libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev redis-server time bc python3)
 # Node.js may come from another source than Debian (with its own npm); use it when present.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then pkgs+=(nodejs npm); fi
 if [ $cross = 1 ]; then

@@ -22,3 +22,6 @@ if(CMAKE_CROSSCOMPILING)
   # Under the emulator the 2^12 fixture is enough (a 2^16 proof takes minutes there).
   target_compile_definitions(serve_cancel_test PRIVATE PEREGRINE_CANCEL_TEST_SMALL)
 endif()
+
+# Scale-out with a shared Redis store (issue 16).
+include(${CMAKE_CURRENT_LIST_DIR}/redis.cmake)
