@@ -4,8 +4,8 @@
 temporary directory (append-only file, so jobs survive its restart), three instances (A: --role
 api, B: --role worker, C: --role all), 16 clients submitting jobs of the smallest fixture
 (multiplier) and polling them at any instance, while the test
-  - kills B with SIGKILL in the middle of jobs, twice (checked: the dead worker held pending jobs),
-    and starts it again; the jobs are reclaimed after the lease (--lease-seconds 2);
+  - kills B with SIGKILL in the middle of jobs, twice (B is frozen first and killed only when it
+    holds a claimed, unacknowledged job), and starts it again; the jobs are reclaimed after the lease (--lease-seconds 2);
   - restarts every instance once (SIGTERM, start again);
   - stops Redis for 10 s and starts it again (the APIs answer 503 with the reason meanwhile);
   - fills the shared queue through two API instances while the workers are stopped: exactly
@@ -213,7 +213,7 @@ jobs = {}
 jobs_mu = threading.Lock()
 stats = {"429": 0, "503": 0, "503_reasons": set(), "conn": 0, "gets": 0}
 stop_submitting = threading.Event()
-TARGET = 220  # jobs the clients submit (plus the test's own bursts)
+TARGET = 180  # jobs the clients submit (plus the test's own)
 
 
 def case(rng):
@@ -293,13 +293,6 @@ def client(seed):
         time.sleep(0.6 + rng.random() * 0.6)
 
 
-def burst(n, seed):
-    """n jobs at once (not waited for): keeps the workers busy."""
-    rng = random.Random(seed)
-    for _ in range(n):
-        submit_one(rng)
-
-
 def pending_of(consumer_prefix):
     """Pending (claimed, not acknowledged) entries of the consumers whose name starts with the prefix."""
     out = redis.cli("XPENDING", "peregrine:jobs:multiplier", "workers")
@@ -316,21 +309,43 @@ for c in clients:
     c.start()
 time.sleep(1.0)
 
-# 1. kill -9 the worker mid-job, twice.
+# 1. kill -9 the worker mid-job, twice: B is frozen (SIGSTOP), and killed if it holds a claimed,
+# unacknowledged job (the consumer group's pending list), else let go on and tried again, while
+# a feeder keeps the queue busy.
+kills_done = threading.Event()
+
+
+def feeder():
+    rng = random.Random(999)
+    for _ in range(60):
+        if kills_done.is_set():
+            return
+        submit_one(rng)
+        time.sleep(0.015)
+
+
+feed = threading.Thread(target=feeder, daemon=True)
+feed.start()
 mid_job_kills = 0
-for attempt in range(8):
+killed = {}  # consumer name prefix -> jobs it held
+for attempt in range(200):
     if mid_job_kills == 2:
         break
-    burst(24, 1000 + attempt)
-    time.sleep(0.05)
+    B.proc.send_signal(signal.SIGSTOP)
     consumer = B.consumer
-    B.kill9()
     held = pending_of(consumer)
-    log("kill -9 B (%s): it held %d claimed job(s)" % (consumer, held))
-    if held:
-        mid_job_kills += 1
+    if not held:
+        B.proc.send_signal(signal.SIGCONT)
+        time.sleep(0.01)
+        continue
+    B.kill9()
+    log("kill -9 B (%s) holding %d claimed job(s)" % (consumer, pending_of(consumer)))
+    killed[consumer] = pending_of(consumer)
+    mid_job_kills += 1
     B.start()
-    time.sleep(0.3)
+    time.sleep(0.2)
+kills_done.set()
+feed.join(30)
 check(mid_job_kills == 2, "kill -9 of a worker in the middle of jobs, twice (%d)" % mid_job_kills)
 
 # 2. Restart every instance once.
@@ -432,8 +447,11 @@ for inst in INSTANCES:
             recorded[e["id"]] = recorded.get(e["id"], 0) + 1
 check(all(v == 1 for v in recorded.values()), "no job recorded as finished twice (%d records, %d discarded)" %
       (len(recorded), sum(1 for i in INSTANCES for e in i.events("job") if not e.get("recorded"))))
-reclaimed = sum(len(i.events("job_reclaimed")) for i in INSTANCES)
-check(reclaimed >= 2, "jobs of the killed worker reclaimed after the lease: %d" % reclaimed)
+reclaimed = [e for i in INSTANCES for e in i.events("job_reclaimed")]
+from_killed = [e for e in reclaimed if any(e["from"].startswith(k) for k in killed)]
+check(len(from_killed) >= sum(killed.values()) > 0,
+      "the %d jobs held by the killed workers were reclaimed after the lease (%d reclaims in all)" %
+      (len(from_killed), len(reclaimed)))
 for inst in INSTANCES:
     check(len(inst.events("store_unavailable")) >= 1 and len(inst.events("store_reconnected")) >= 1,
           "%s saw Redis go and come back (%d/%d)" % (inst.name, len(inst.events("store_unavailable")),
