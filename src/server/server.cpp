@@ -190,6 +190,13 @@ public:
 
     // Draining is complete: nothing is being submitted, queued or run, and every result was fetched.
     bool drained() {
+        try {
+            return drained_now();
+        } catch (const std::exception&) {
+            return false;  // the job store cannot answer (a shared store that is down): wait on
+        }
+    }
+    bool drained_now() {
         const Gauges g = jobs_.gauges();
         if (submitting_ > 0 || g.queued > 0 || g.running > 0) return false;
         std::lock_guard<std::mutex> lk(fetch_mu_);

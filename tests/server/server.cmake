@@ -18,6 +18,24 @@ if(NOT CMAKE_CROSSCOMPILING)
       "WITNESS_OPT=0;SERVE_TEST_RSS_MB=48;ASAN_OPTIONS=quarantine_size_mb=16:detect_leaks=1")
   endif()
 endif()
+# The connection layer's limits and access control (issue 15): slow clients, lying
+# Content-Length headers, form bodies, the connection limit, a burst of 300 connections, bearer
+# token, rate limit, rapidsnark routes. ~25 s. The soak test (16 clients, 400 mixed jobs, slow
+# clients and bursts, SIGTERM mid-run; ~10 s) is a load test: release preset only. Both share
+# serve.e2e's work directory (its circuits are built once), hence the lock.
+if(NOT CMAKE_CROSSCOMPILING)
+  add_test(NAME serve.limits
+    COMMAND python3 ${PEREGRINE_SERVER_TESTS}/limits_test.py $<TARGET_FILE:peregrine_cli> ${CMAKE_BINARY_DIR}/serve-test)
+  set_tests_properties(serve.limits PROPERTIES TIMEOUT 300)
+  set_tests_properties(serve.e2e serve.limits PROPERTIES RESOURCE_LOCK peregrine_serve_work)
+  if(PEREGRINE_SANITIZE)
+    set_tests_properties(serve.limits PROPERTIES ENVIRONMENT "WITNESS_OPT=0;ASAN_OPTIONS=detect_leaks=1")
+  else()
+    add_test(NAME serve.soak
+      COMMAND python3 ${PEREGRINE_SERVER_TESTS}/soak_test.py $<TARGET_FILE:peregrine_cli> ${CMAKE_BINARY_DIR}/serve-test)
+    set_tests_properties(serve.soak PROPERTIES TIMEOUT 300 RESOURCE_LOCK peregrine_serve_work)
+  endif()
+endif()
 if(CMAKE_CROSSCOMPILING)
   # Under the emulator the 2^12 fixture is enough (a 2^16 proof takes minutes there).
   target_compile_definitions(serve_cancel_test PRIVATE PEREGRINE_CANCEL_TEST_SMALL)
