@@ -19,6 +19,12 @@ R1csHeader read_r1cs_header(const BinFile& f) {
     r.n_labels = h.u64();
     r.n_constraints = h.u32();
     if (h.remaining() != 0) throw Error(path + ": invalid r1cs header size");
+    // Every constraint takes at least 12 bytes (three term counts): a count the constraints section
+    // cannot hold is refused here, before any reader sizes its arrays by it (found by fuzz_r1cs).
+    if (f.has(2) && std::uint64_t(r.n_constraints) * 12 > f.section(2).size) {
+        throw Error(path + ": header claims " + std::to_string(r.n_constraints) + " constraints, but the constraints section has " +
+                    std::to_string(f.section(2).size) + " bytes");
+    }
     return r;
 }
 

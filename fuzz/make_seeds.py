@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT OR Apache-2.0
+# Writes the seed corpora of the fuzz targets into <out>/<target>/ from the test fixtures (small
+# files only) and a few synthesized inputs (a .ptau of power 1, inputs for fuzz_input's signals).
+# Usage: fuzz/make_seeds.py <out-dir>
+import os
+import shutil
+import struct
+import sys
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+data = os.path.join(root, "tests", "fixtures", "data")
+out = sys.argv[1]
+MAX = 64 * 1024  # seeds stay small: libFuzzer mutates faster
+
+Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583
+
+
+def put(target, name, blob):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(blob)
+
+
+def copy(target, path):
+    if os.path.isfile(path) and os.path.getsize(path) <= MAX:
+        rel = os.path.relpath(path, data).replace(os.sep, "_")
+        os.makedirs(os.path.join(out, target), exist_ok=True)
+        shutil.copyfile(path, os.path.join(out, target, rel))
+
+
+circuits = sorted(d for d in os.listdir(data) if os.path.isdir(os.path.join(data, d)))
+for c in circuits:
+    for target, file in [("zkey", "circuit.zkey"), ("wtns", "witness.wtns"), ("r1cs", "circuit.r1cs"),
+                         ("json_vk", "verification_key.json"), ("json_proof", "proof.json"),
+                         ("json_public", "public.json"), ("input", "input.json")]:
+        copy(target, os.path.join(data, c, file))
+    for f in os.listdir(os.path.join(data, c)):
+        if f.endswith(".zkey"):
+            copy("zkey", os.path.join(data, c, f))
+        if f.endswith(".wtns"):
+            copy("wtns", os.path.join(data, c, f))
+
+
+def section(sid, body):
+    return struct.pack("<IQ", sid, len(body)) + body
+
+
+def ptau(power, contributions):
+    n = 1 << power
+    g1, g2 = 64, 128
+    secs = [section(1, struct.pack("<I", 32) + Q.to_bytes(32, "little") + struct.pack("<II", power, power)),
+            section(2, bytes(((2 << power) - 1) * g1)), section(3, bytes(n * g2)), section(4, bytes(n * g1)),
+            section(5, bytes(n * g1)), section(6, bytes(g2))]
+    c7 = struct.pack("<I", len(contributions))
+    for params in contributions:
+        # points (3 G1 + 2 G2), public key (3 x (2 G1) + 3 G2), partial hash, next challenge, type
+        c7 += bytes(3 * g1 + 2 * g2 + 6 * g1 + 3 * g2 + 216 + 64) + struct.pack("<II", 0, len(params)) + params
+    secs.append(section(7, c7))
+    return b"ptau" + struct.pack("<II", 1, len(secs)) + b"".join(secs)
+
+
+put("ptau", "power1_empty.ptau", ptau(1, []))
+put("ptau", "power1_named.ptau", ptau(1, [b"\x01\x05hello"]))
+put("ptau", "power1_beacon.ptau", ptau(1, [b"\x01\x01b\x02\x0a\x03\x04\xde\xad\xbe\xef"]))
+
+# fuzz_input's main inputs: in, m[2][3], bus p {x, y[2]}.
+for i, text in enumerate([
+        '{"in": "1", "m": [["1","2","3"],["4","5","6"]], "p": {"x": "7", "y": ["8", "9"]}}',
+        '{"in": 1, "m": [1,2,3,4,5,6], "p.x": "0x10", "p.y": ["-1", "0b101"]}',
+        '{"in": ["0o17"], "m": [[1,2,3],[4,5,6]], "p": {"x": 1, "y": [2, 3]}}',
+        '{"in": "21888242871839275222246405745257275088548364400416034343698204186575808495617",'
+        ' "m": [], "p": {}}']):
+    put("input", "synth%d.json" % i, text.encode())
