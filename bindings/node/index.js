@@ -5,8 +5,19 @@
 'use strict';
 
 const fs = require('node:fs');
-const native = require('./build/Release/peregrine.node');
+const path = require('node:path');
+const native = loadAddon();
 const { calculateWitness } = require('./lib/wasm_witness');
+
+function loadAddon() {
+  try {
+    return require('./build/Release/peregrine.node');
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    throw new Error(`peregrine-groth16: the native addon is not built (${path.join(__dirname, 'build', 'Release', 'peregrine.node')}); ` +
+      'run `npm rebuild peregrine-groth16` (or `npx cmake-js compile` in the package directory)');
+  }
+}
 
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
