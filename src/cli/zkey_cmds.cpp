@@ -32,7 +32,7 @@ void print_hashes(const setup::ZkeyContributeResult& r) {
 
 void add_zkey_commands(CLI::App& app, Commands& cmds) {
     auto a = std::make_shared<ZkeyArgs>();
-    CLI::App* zkey = app.add_subcommand("zkey", "Phase-2 ceremony on Groth16 keys: contribute, beacon, verify (as snarkjs zkey ...)");
+    CLI::App* zkey = app.add_subcommand("zkey", "Groth16 keys: check; the phase-2 ceremony: contribute, beacon, verify (as snarkjs zkey ...)");
     zkey->require_subcommand(1);
 
     CLI::App* contrib = zkey->add_subcommand("contribute", "Add a random contribution (as snarkjs zkey contribute)");
