@@ -268,6 +268,9 @@ int main(int argc, char** argv) {
     cbuild->add_option("--cxx", bo.cxx, "C++ compiler (default: $CXX, else the one Peregrine was built with)")->type_name("CXX");
     cbuild->add_option("--runtime", bo.runtime_dir, "Peregrine's witness runtime directory (default: next to the executable)")->type_name("DIR");
     cbuild->add_option("-j", bo.jobs, "parallel compiler processes (default: number of CPUs)")->type_name("N");
+    bool no_pch = false;
+    cbuild->add_flag("--no-pch", no_pch, "no precompiled header (default with GCC: one per -O level, kept in "
+                                         "$PEREGRINE_WITNESS_PCH_CACHE or ~/.cache/peregrine/witness-pch)");
     cbuild->add_flag("--verbose,-v", bo.verbose, "show the commands run and circom's output");
 
     std::string w_dir, w_input, w_out;
@@ -331,6 +334,7 @@ int main(int argc, char** argv) {
         if (*info) return cmd_info(info_path);
         if (*cbuild) {
             if (bo.out_dir.empty()) throw cli::UsageError("no output directory given (-o <dir>)");
+            bo.pch = !no_pch;
             return witness::circuit_build(bo);
         }
         if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);

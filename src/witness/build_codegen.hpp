@@ -21,7 +21,7 @@ std::string patch_circom_hpp(std::string code);  // drops #include <gmp.h>
 
 // circom's <name>.cpp, split. The generated code is a flat list of top-level items (#include
 // lines, declarations, function definitions, a few tables). `header` has the #include lines, the
-// prelude, every declaration, a declaration of every function defined and an `extern` for every
+// prelude (through `base`), every declaration, a declaration of every function defined and an `extern` for every
 // table: each unit includes it and holds some of the definitions.
 //
 // Units are cut at content-defined points (after a function whose name hashes to 0 mod 4, once
@@ -36,11 +36,12 @@ struct CodeUnit {
     bool huge = false;
 };
 struct SplitCode {
-    std::string header;
+    std::string base;    // `base_name`: circom's #include lines and the prelude (include-guarded; what is precompiled)
+    std::string header;  // includes `base_name`
     std::vector<CodeUnit> units;
 };
-SplitCode split_circuit_code(const std::string& code, const std::string& header_name, const std::string& prefix,
-                             std::size_t target, std::size_t huge);
+SplitCode split_circuit_code(const std::string& code, const std::string& header_name, const std::string& base_name,
+                             const std::string& prefix, std::size_t target, std::size_t huge);
 
 // Bytes per unit for generated code of `total` bytes: about 16 units, a power of two (so that
 // small edits do not move the cut points), between 256 KiB and 1 MiB (a unit also costs the

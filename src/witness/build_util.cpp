@@ -153,6 +153,21 @@ void start(Job& j, bool verbose) {
     std::vector<char*> args;
     for (auto& a : j.argv) args.push_back(a.data());
     args.push_back(nullptr);
+    // The child's environment, built before fork (the child only execs).
+    std::vector<std::string> env_text;
+    std::vector<char*> envp;
+    if (!j.env.empty()) {
+        for (char** e = environ; e && *e; ++e) {
+            const std::string kv = *e;
+            const std::string key = kv.substr(0, kv.find('=') + 1);
+            bool replaced = false;
+            for (const auto& x : j.env) replaced = replaced || x.compare(0, key.size(), key) == 0;
+            if (!replaced) env_text.push_back(kv);
+        }
+        env_text.insert(env_text.end(), j.env.begin(), j.env.end());
+        for (auto& e : env_text) envp.push_back(e.data());
+        envp.push_back(nullptr);
+    }
     std::fflush(nullptr);
     const pid_t pid = ::fork();
     if (pid < 0) throw Failure(std::string("cannot start ") + j.argv[0] + ": " + std::strerror(errno));
@@ -168,7 +183,8 @@ void start(Job& j, bool verbose) {
             std::fprintf(stderr, "cannot enter %s: %s\n", j.cwd.c_str(), std::strerror(errno));
             ::_exit(127);
         }
-        ::execvp(args[0], args.data());
+        if (envp.empty()) ::execvp(args[0], args.data());
+        else ::execvpe(args[0], args.data(), envp.data());
         std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
         ::_exit(127);
     }

@@ -43,6 +43,7 @@ struct Job {
     std::string log;
     pid_t pid = -1;
     double cost = 0;
+    std::vector<std::string> env{};  // "KEY=value" entries added to (or replacing those of) the environment
 };
 
 void start(Job& j, bool verbose);

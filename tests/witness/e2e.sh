@@ -9,7 +9,7 @@
 #              same witnesses from several threads at once; prints Poseidon-chain timings.
 #   bad_input  every bad-input case of <name>-witness: exit status 1, one line on stderr naming the
 #              problem, no output written (an existing output file is left untouched).
-# WITNESS_OPT: the -O level circuits are compiled at (default 2; the sanitizer build uses 0, since
+# WITNESS_OPT: the -O level circuits are compiled at (default 1, as circuit build's; the sanitizer build uses 0, since
 # instrumented circuit code compiles slowly at -O2).
 # WITNESS_EMULATOR: a command prefix to run the build tool and the built witness commands with
 # (a cross build: "qemu-aarch64"), also the in-process library test.
@@ -31,7 +31,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 build() {  # name
   local name=$1 t=$SECONDS
   if ! "${tool[@]}" "$here/circuits/$name.circom" -l "$node_modules" -o "$work/$name" --runtime "$runtime" \
-       --circom "$bin/circom2" -O "${WITNESS_OPT:-2}" --wasm >"$work/$name.build.log" 2>&1; then
+       --circom "$bin/circom2" -O "${WITNESS_OPT:-1}" --wasm >"$work/$name.build.log" 2>&1; then
     cat "$work/$name.build.log" >&2
     echo "FAIL: circuit build $name" >&2
     exit 1
