@@ -2,10 +2,19 @@
 #include "groth16/prover.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <mutex>
+#include <thread>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "groth16/verifier.hpp"
 #include "msm/msm.hpp"
@@ -45,6 +54,65 @@ void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a
         }
     }
 }
+
+// Whether p lies in a read-only mapping of a file (the zkey's memory map rather than a buffer that
+// a caller owns): only then may its pages be dropped, as they cannot have been modified.
+bool in_readonly_file_mapping(const void* p) {
+#if defined(__linux__)
+    std::ifstream maps("/proc/self/maps");
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    std::string line;
+    while (std::getline(maps, line)) {
+        unsigned long long lo = 0, hi = 0, off = 0, inode = 0;
+        char perms[8] = {}, dev[32] = {};
+        if (std::sscanf(line.c_str(), "%llx-%llx %7s %llx %31s %llu", &lo, &hi, perms, &off, dev, &inode) != 6) continue;
+        if (a >= lo && a < hi) return inode != 0 && perms[1] == '-';
+    }
+#else
+    (void)p;
+#endif
+    return false;
+}
+
+// Drops this process's copies of the pages wholly inside [p, p + len) of a read-only file mapping;
+// a later access reads them again from the page cache.
+void drop_pages([[maybe_unused]] const void* p, [[maybe_unused]] std::size_t len) {
+#if defined(__linux__) && defined(MADV_DONTNEED)
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const std::uintptr_t lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    const std::uintptr_t hi = (reinterpret_cast<std::uintptr_t>(p) + len) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);  // a hint: failure is harmless
+#endif
+}
+
+// One MSM of the proof, prepared when its first task starts (by every thread that arrives,
+// in pieces) and released after its last: its endomorphism images and base pages are in memory
+// only while it runs, not for the whole proof.
+template <class J>
+struct LazyJob {
+    MsmJob<J>& job;
+    const std::uint8_t* bases;
+    std::size_t n, pieces;
+    bool drop;  // drop the bases' file pages at the end
+    std::atomic<std::size_t> next{0}, done{0}, left;
+
+    LazyJob(MsmJob<J>& j, const std::uint8_t* b, std::size_t npts, bool drop_pages_after)
+        : job(j), bases(b), n(npts), pieces(std::clamp<std::size_t>(npts / 2048, 1, 64)), drop(drop_pages_after),
+          left(j.tasks()) {}
+
+    void run_task(std::size_t t) {
+        for (std::size_t k; (k = next.fetch_add(1)) < pieces;) {
+            job.prepare_bases(n * k / pieces, n * (k + 1) / pieces);
+            done.fetch_add(1, std::memory_order_release);
+        }
+        while (done.load(std::memory_order_acquire) < pieces) std::this_thread::yield();
+        job.run_task(t);
+        if (left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            job.release_bases();
+            if (drop) drop_pages(bases, n * sizeof(typename J::Aff));
+        }
+    }
+};
 
 }  // namespace
 
@@ -91,12 +159,25 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     job_b1.share_digits(job_a, 0);
     job_b2.share_digits(job_a, 0);
     job_c.share_digits(job_a, np + 1);
-    pool.parallel_for(nv, [&](std::size_t lo, std::size_t hi) {
-        job_a.recode(w.data(), lo, hi);
-        job_b1.prepare_bases(lo, hi);
-        job_b2.prepare_bases(lo, hi);
-        job_c.prepare_bases(std::min(lo, nc), std::min(hi, nc));
-    });
+    pool.parallel_for(nv, [&](std::size_t lo, std::size_t hi) { job_a.recode_digits(w.data(), lo, hi); });
+    const bool drop = opts.release_key_pages && in_readonly_file_mapping(zk.points_a());
+    if (drop) {
+        // The map is populated when the key is opened; only B2's points (the first MSM) and the
+        // coefficients are needed now. The other sections are faulted back in (from the page
+        // cache, many pages per fault) when their MSM starts.
+        drop_pages(zk.points_a(), nv * sizeof(G1Affine));
+        drop_pages(zk.points_b1(), nv * sizeof(G1Affine));
+        drop_pages(zk.points_c(), nc * sizeof(G1Affine));
+        drop_pages(zk.points_h(), n * sizeof(G1Affine));
+    }
+    LazyJob<G2> lz_b2(job_b2, zk.points_b2(), nv, drop);
+    LazyJob<G1> lz_a(job_a, zk.points_a(), nv, drop), lz_b1(job_b1, zk.points_b1(), nv, drop);
+    LazyJob<G1> lz_c(job_c, zk.points_c(), nc, drop), lz_h(job_h, zk.points_h(), n, drop);
+    const std::size_t n_b2 = job_b2.tasks(), n_a = job_a.tasks(), n_b1 = job_b1.tasks(), n_c = job_c.tasks();
+    std::atomic<std::size_t> witness_tasks_left{n_b2 + n_a + n_b1 + n_c};
+    auto witness_task_done = [&] {
+        if (witness_tasks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) job_a.release_digits();
+    };
 
     double t_qap_ms = 0, t_ntt_ms = 0;
     auto polynomial_part = [&] {
@@ -105,6 +186,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         ThreadPool serial(1);
         std::vector<Fr> a(n), b(n), c(n);
         evaluate_ab(zk, w, a, b);
+        if (drop) drop_pages(zk.coeffs(), std::size_t(zk.n_coeffs()) * Zkey::kCoeffSize);
         for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
         const auto tq = Clock::now();
         // Move A, B, C from the evaluations on the n-th roots to the odd 2n-th roots (the coset
@@ -117,14 +199,17 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
             Domain::scale_by_powers(v->data(), n, shift, serial);
             dom.fft(v->data(), serial);
         }
+        for (std::size_t i = 0; i < n; ++i) a[i] = a[i] * b[i] - c[i];
+        std::vector<Fr>().swap(b);
+        std::vector<Fr>().swap(c);
         std::vector<Limbs> h(n);
-        for (std::size_t i = 0; i < n; ++i) h[i] = (a[i] * b[i] - c[i]).to_canonical();
-        job_h.recode(h.data());
+        for (std::size_t i = 0; i < n; ++i) h[i] = a[i].to_canonical();
+        std::vector<Fr>().swap(a);
+        job_h.recode_digits(h.data(), 0, n);
         t_qap_ms = std::chrono::duration<double, std::milli>(tq - tp).count();
         t_ntt_ms = ms_since(tq);
     };
 
-    const std::size_t n_b2 = job_b2.tasks(), n_a = job_a.tasks(), n_b1 = job_b1.tasks(), n_c = job_c.tasks();
     const std::size_t total = 1 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
     // Run once, by task 0 or, should the pool skip task 0 (cancellation), by the first H task;
     // the others wait. A failure is kept and rethrown to every caller (the pool reports it).
@@ -143,16 +228,16 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     pool.run(total, [&](std::size_t t) {
         if (t == 0) return ensure_polynomial_part();
         --t;
-        if (t < n_b2) return job_b2.run_task(t);
+        if (t < n_b2) return lz_b2.run_task(t), witness_task_done();
         t -= n_b2;
-        if (t < n_a) return job_a.run_task(t);
+        if (t < n_a) return lz_a.run_task(t), witness_task_done();
         t -= n_a;
-        if (t < n_b1) return job_b1.run_task(t);
+        if (t < n_b1) return lz_b1.run_task(t), witness_task_done();
         t -= n_b1;
-        if (t < n_c) return job_c.run_task(t);
+        if (t < n_c) return lz_c.run_task(t), witness_task_done();
         t -= n_c;
         ensure_polynomial_part();
-        job_h.run_task(t);
+        lz_h.run_task(t);
     });
     const G1 pa = job_a.result(), pb1 = job_b1.result(), pc = job_c.result(), ph = job_h.result();
     const G2 pb = job_b2.result();

@@ -31,6 +31,11 @@ struct ProveOptions {
     // loops (MSM windows, NTT stages; see ThreadPool::CancelScope) and throws Cancelled once it
     // is true: a 2^16 proof stops within tens of milliseconds.
     const std::atomic<bool>* cancel = nullptr;
+    // When the key's sections are a read-only file mapping (Zkey(path)), drop the process's
+    // pages of each section once its last use is over (coefficients after the QAP evaluation, each
+    // point section after its MSM): lower peak memory for a one-shot proof. They come back from
+    // the page cache (minor faults) if the key is used again, as a server does; it may turn this off.
+    bool release_key_pages = true;
 };
 
 // witness: n_vars canonical values (witness[0] must be 1). Throws Error on a length mismatch,

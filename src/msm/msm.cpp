@@ -507,6 +507,22 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, 
 
 template <class J>
 void MsmJob<J>::recode(const Limbs* scalars, std::size_t lo, std::size_t hi) {
+    recode_digits(scalars, lo, hi);
+    prepare_bases(lo, hi);
+}
+
+template <class J>
+void MsmJob<J>::release_bases() {
+    endo_x_.reset();
+}
+
+template <class J>
+void MsmJob<J>::release_digits() {
+    digits_.reset();
+}
+
+template <class J>
+void MsmJob<J>::recode_digits(const Limbs* scalars, std::size_t lo, std::size_t hi) {
     if (!digits_) throw std::logic_error("msm: recode() on a job that shares digits");
     for (std::size_t i = lo; i < hi; ++i) {
         const GlvSplit s = glv_split(scalars[i]);
@@ -519,7 +535,6 @@ void MsmJob<J>::recode(const Limbs* scalars, std::size_t lo, std::size_t hi) {
             out[w * dig_stride_ + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
         }
     }
-    prepare_bases(lo, hi);
 }
 
 template <class J>

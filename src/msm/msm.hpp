@@ -60,6 +60,10 @@ public:
     // Ranges may run in parallel.
     void recode(const Limbs* scalars, std::size_t lo, std::size_t hi);
     void recode(const Limbs* scalars) { recode(scalars, 0, n_); }
+    // The digits part of recode() alone: prepare_bases() must then run before the first task
+    // (the prover defers it to when the job starts, so that the job's endomorphism images and
+    // base pages are not held in memory while other MSMs run).
+    void recode_digits(const Limbs* scalars, std::size_t lo, std::size_t hi);
     // Per-point work on bases[lo, hi) (the endomorphism images); part of recode().
     void prepare_bases(std::size_t lo, std::size_t hi);
 
@@ -73,6 +77,10 @@ public:
     std::size_t tasks() const { return n_ == 0 ? 0 : std::size_t(nwin_) * chunks_; }
     void run_task(std::size_t t);
     J result() const;
+    // Free the per-point buffers once every task has run (result() still works): the
+    // endomorphism images, and the digits (only once the jobs sharing them have finished too).
+    void release_bases();
+    void release_digits();
 
 private:
     template <class>
