@@ -15,7 +15,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(zkey wtns r1cs ptau json_vk json_proof json_public input)
 build=${FUZZ_BUILD:-$root/build/fuzz-clang}
-command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/deps.sh installs clang)" >&2; exit 1; }
+command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/deps.sh --fuzz installs it)" >&2; exit 1; }
 
 t0=$(date +%s)
 CC=clang CXX=clang++ cmake -S "$root/fuzz" -B "$build" -G Ninja >/dev/null
