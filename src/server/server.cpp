@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "server/server.hpp"
 
+// First: it includes httplib.h, and with it <functional> and <regex>, inside the pragma that
+// silences GCC 12's false ASan-build warnings (see http_front.hpp).
+#include "server/http_front.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 
@@ -14,7 +18,6 @@
 #include <set>
 #include <thread>
 
-#include "server/http_front.hpp"
 #include "server/jobs.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
