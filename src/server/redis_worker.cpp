@@ -266,7 +266,7 @@ void RedisJobStore::heartbeat_loop() {
                 break;
             }
         }
-        sleep_unless_stopping(std::chrono::milliseconds(std::clamp<long long>((long long)(opt_.lease_s * 1000 / 4), 50, 250)));
+        sleep_unless_stopping(std::chrono::milliseconds(std::clamp<long long>((long long)(opt_.lease_s * 1000 / 4), 20, 100)));
     }
 }
 

@@ -8,7 +8,9 @@ usage: redis_bench.py <peregrine> <circuits dir> <work dir> overhead|throughput
 them in <build>/serve-test/circuits). `overhead`: median submit -> result time of 100 sequential
 multiplier jobs on one instance, --store memory vs redis (the difference is the store's cost per
 job). `throughput`: proofs per second of the 2^12 circuit (big) with one API instance and 1, 2 and
-3 worker instances (one prover thread each), 6 clients, 40 jobs per step.
+3 worker instances (one prover thread each), 6 clients, 40 jobs per step. `cancel`: 15 running
+2^12 jobs submitted through one API instance and cancelled (DELETE) through another: the
+answers, final states and times.
 """
 import http.client, json, subprocess, sys, time, threading, re, signal, os, socket, statistics
 PEREGRINE, C, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
@@ -72,6 +74,34 @@ if mode == "overhead":
         p.send_signal(signal.SIGTERM); p.wait()
         if store == "redis": rd.terminate(); rd.wait()
     print("median submit->result ms (multiplier, 1 client, sequential): memory %.2f redis %.2f overhead %.2f ms" % (res["memory"], res["redis"], res["redis"] - res["memory"]))
+elif mode == "cancel":
+    rport = free_port()
+    rd = subprocess.Popen(["redis-server", "--port", str(rport), "--save", "", "--dir", WORK], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    store = "redis://127.0.0.1:%d" % rport
+    a, pa = start("--store", store, "--role", "api")
+    c, pc = start("--store", store, "--role", "api")
+    w, pw = start("--store", store, "--role", "worker")
+    outcomes = {}
+    for i in range(15):
+        st, b = req(pa, "POST", "/v1/circuits/big/proofs", big)
+        jid = b["id"]
+        while req(pa, "GET", "/v1/proofs/" + jid)[1]["status"] == "queued":
+            time.sleep(0.002)
+        t = time.time()
+        st, b = req(pc, "DELETE", "/v1/proofs/" + jid)
+        while True:
+            f = req(pa, "GET", "/v1/proofs/" + jid)[1]
+            if f["status"] not in ("queued", "running"):
+                break
+            time.sleep(0.005)
+        outcomes.setdefault("DELETE %d %s -> final %s" % (st, b["status"], f["status"]), []).append(round((time.time() - t) * 1000))
+    for k, v in outcomes.items():
+        print("%s: %d jobs, ms until final: %s" % (k, len(v), sorted(v)))
+    for p in (a, c, w):
+        p.send_signal(signal.SIGTERM)
+        p.wait()
+    rd.terminate()
 else:
     rport = free_port()
     rd = subprocess.Popen(["redis-server", "--port", str(rport), "--save", "", "--appendonly", "yes", "--dir", WORK], stdout=subprocess.DEVNULL)
