@@ -353,6 +353,7 @@ void HttpFront::loop() {
     Impl& m = *impl_;
     std::vector<pollfd> pfds;
     std::vector<char> chunk(65536);
+    Clock::time_point accept_pause{};  // out of file descriptors: accept again after this
 
     auto close_conn = [&](Conn* c) {
         m.body_used -= c->reserved;
@@ -485,10 +486,10 @@ void HttpFront::loop() {
             m.returned.clear();
         }
         pfds.clear();
-        pfds.push_back({m.listen_fd, POLLIN, 0});
-        pfds.push_back({m.wake[0], POLLIN, 0});
         auto now = Clock::now();
-        int timeout = 1000;
+        pfds.push_back({m.listen_fd, short(now >= accept_pause ? POLLIN : 0), 0});
+        pfds.push_back({m.wake[0], POLLIN, 0});
+        int timeout = now >= accept_pause ? 1000 : 100;
         for (Conn* c : m.conns) {
             pfds.push_back({c->fd, POLLIN, 0});
             timeout = std::min(timeout, ms_until(c->deadline, now));
@@ -506,7 +507,13 @@ void HttpFront::loop() {
                 sockaddr_storage a{};
                 socklen_t len = sizeof a;
                 const int fd = ::accept4(m.listen_fd, (sockaddr*)&a, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (fd < 0) break;
+                if (fd < 0) {
+                    // No descriptor left: the pending connection stays in the backlog; do not spin.
+                    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                        accept_pause = now + std::chrono::milliseconds(100);
+                    }
+                    break;
+                }
                 char host[NI_MAXHOST] = "", serv[NI_MAXSERV] = "0";
                 ::getnameinfo((sockaddr*)&a, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV);
                 if (open_ >= o_.max_connections) {

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstring>
@@ -208,6 +209,7 @@ public:
         }
         return unfetched_.empty();
     }
+    std::size_t circuit_count() const { return circuits_.size(); }
     std::size_t unfetched() {
         std::lock_guard<std::mutex> lk(fetch_mu_);
         return unfetched_.size();
@@ -539,6 +541,22 @@ int serve(const ServeOptions& o) {
     fo.request_timeout_s = o.request_timeout_s;
     fo.max_body = o.max_body;
     fo.body_budget = std::max<std::size_t>(o.max_body * 4, 64u << 20);
+    // Each connection is a descriptor: raise the soft limit to the hard one, and keep
+    // --max-connections (plus room for the circuits, logs and workers) under it.
+    if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+            ::getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        const std::size_t room = 64 + 4 * service.circuit_count();
+        if (rl.rlim_cur != RLIM_INFINITY && fo.max_connections + room > rl.rlim_cur) {
+            const std::size_t cap = rl.rlim_cur > room + 16 ? std::size_t(rl.rlim_cur) - room : 16;
+            log_event("warning", {{"message", "--max-connections lowered to " + std::to_string(cap) +
+                                                  ": the open-file limit is " + std::to_string(rl.rlim_cur)}});
+            fo.max_connections = cap;
+        }
+    }
     HttpFront svr(fo);
     svr.set_payload_max_length(o.max_body);
     svr.set_keep_alive_max_count(fo.keep_alive_max);
