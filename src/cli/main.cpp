@@ -312,6 +312,7 @@ int main(int argc, char** argv) {
     serve->add_option("--http-threads", so.http_threads, "threads answering requests (not submissions)")->capture_default_str()->check(CLI::Range(1u, 1024u));
     serve->add_option("--witness-threads", so.witness_threads, "threads computing submitted witnesses (default: --workers)")->check(CLI::Range(1u, 256u));
     serve->add_option("--max-connections", so.max_connections, "open connections; more: 429")->capture_default_str()->check(CLI::Range(1, 900));
+    serve->add_option("--max-connections-per-client", so.max_connections_per_client, "open connections per client address (0: no limit); more: 429")->capture_default_str();
     serve->add_option("--header-timeout", so.header_timeout_s, "seconds to receive a request's headers; more: 408")->capture_default_str();
     serve->add_option("--request-timeout", so.request_timeout_s, "seconds to receive a whole request; more: 408")->capture_default_str();
     serve->add_option("--auth-token-file", so.auth_token_file, "require Authorization: Bearer <the file's token> (not on /healthz)");

@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -229,7 +230,20 @@ struct HttpFront::Impl {
     std::atomic<std::size_t> body_used{0};
     ConnPool http, submit;
     std::vector<Conn*> conns;  // owned by the loop
+    std::mutex per_client_mu;
+    std::map<std::string, std::size_t> per_client;  // open connections per client address
 };
+
+void HttpFront::drop(Conn* c) {
+    ::close(c->fd);
+    if (o_.max_per_client) {
+        std::lock_guard<std::mutex> lk(impl_->per_client_mu);
+        auto it = impl_->per_client.find(c->ip);
+        if (it != impl_->per_client.end() && --it->second == 0) impl_->per_client.erase(it);
+    }
+    delete c;
+    --open_;
+}
 
 HttpFront::HttpFront(const FrontOptions& o) : impl_(std::make_unique<Impl>()), o_(o) {
     if (::pipe2(impl_->wake, O_NONBLOCK | O_CLOEXEC) != 0) impl_->wake[0] = impl_->wake[1] = -1;
@@ -298,9 +312,7 @@ void HttpFront::run() {
     impl_->submit.shutdown();
     std::lock_guard<std::mutex> lk(impl_->mu);
     for (Conn* c : impl_->returned) {
-        ::close(c->fd);
-        delete c;
-        --open_;
+        drop(c);
     }
     impl_->returned.clear();
 }
@@ -314,9 +326,7 @@ void HttpFront::give_back(Conn* c) {
         }
     }
     if (c) {
-        ::close(c->fd);
-        delete c;
-        --open_;
+        drop(c);
         return;
     }
     const char b = 1;
@@ -339,9 +349,7 @@ void HttpFront::serve_conn(Conn* c) {
     c->reserved = 0;
     c->buf.erase(0, std::min(c->buf.size(), std::max(c->consumed, c->need)));
     if (!ok || closed || close_now) {
-        ::close(c->fd);
-        delete c;
-        --open_;
+        drop(c);
         return;
     }
     c->phase = Conn::Phase::idle;
@@ -357,9 +365,7 @@ void HttpFront::loop() {
 
     auto close_conn = [&](Conn* c) {
         m.body_used -= c->reserved;
-        ::close(c->fd);
-        delete c;
-        --open_;
+        drop(c);
     };
     // Answers with a JSON error and closes (after the client had a moment to read it).
     auto refuse = [&](Conn* c, int status, const char* reason, const std::string& msg, unsigned retry_after) {
@@ -516,8 +522,17 @@ void HttpFront::loop() {
                 }
                 char host[NI_MAXHOST] = "", serv[NI_MAXSERV] = "0";
                 ::getnameinfo((sockaddr*)&a, len, host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV);
-                if (open_ >= o_.max_connections) {
-                    const std::string msg = "too many connections (limit " + std::to_string(o_.max_connections) + "); retry";
+                bool client_full = false;
+                if (o_.max_per_client && open_ < o_.max_connections) {
+                    std::lock_guard<std::mutex> lk(m.per_client_mu);
+                    std::size_t& k = m.per_client[host];
+                    client_full = k >= o_.max_per_client;
+                    if (!client_full) ++k;
+                }
+                if (open_ >= o_.max_connections || client_full) {
+                    const std::string msg = client_full ? "too many connections from " + std::string(host) + " (limit " +
+                                                              std::to_string(o_.max_per_client) + "); retry"
+                                                        : "too many connections (limit " + std::to_string(o_.max_connections) + "); retry";
                     const std::string body = "{\"error\":" + json_quote(msg) + "}";
                     send_some(fd, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: " +
                                       std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body);

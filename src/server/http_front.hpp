@@ -41,6 +41,7 @@ struct FrontOptions {
     unsigned submit_threads = 1;        // threads running submissions (witness computation)
     std::size_t submit_queue = 32;      // complete submissions waiting for those; beyond: 429
     std::size_t max_connections = 512;  // open connections; beyond: 429 and close
+    std::size_t max_per_client = 0;     // open connections per client address (0: no limit); beyond: 429
     int backlog = 1024;                 // listen(2) backlog
     double header_timeout_s = 10;       // first byte of a request -> end of its headers; beyond: 408
     double request_timeout_s = 30;      // first byte -> end of its body; beyond: 408
@@ -78,6 +79,7 @@ private:
     void loop();
     void serve_conn(Conn* c);
     void give_back(Conn* c);
+    void drop(Conn* c);  // closes and forgets a connection
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

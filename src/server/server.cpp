@@ -537,6 +537,7 @@ int serve(const ServeOptions& o) {
     fo.submit_threads = o.witness_threads ? o.witness_threads : std::max(1u, o.workers);
     fo.submit_queue = std::max<std::size_t>(o.queue, 1);
     fo.max_connections = std::max<std::size_t>(o.max_connections, 1);
+    fo.max_per_client = o.max_connections_per_client;
     fo.header_timeout_s = o.header_timeout_s;
     fo.request_timeout_s = o.request_timeout_s;
     fo.max_body = o.max_body;

@@ -25,6 +25,7 @@ struct ServeOptions {
     double drain_s = 60;             // SIGTERM/SIGINT: accepted jobs finish and results are fetched within this
     // Limits of the connection layer (http_front.hpp).
     std::size_t max_connections = 512;
+    std::size_t max_connections_per_client = 0;  // per client address (0: no limit)
     double header_timeout_s = 10;    // first byte of a request -> end of its headers
     double request_timeout_s = 30;   // first byte -> end of its body
     // Access control (off by default; see docs/serve.md before using --bind 0.0.0.0).

@@ -249,6 +249,21 @@ def main():
         test_connections(srv, 32)
     finally:
         srv.stop()
+    srv = Server(cdir, "--max-connections-per-client", "8", name="per-client server")
+    try:
+        mine = [socket.create_connection(("127.0.0.1", srv.port), timeout=10) for _ in range(8)]
+        time.sleep(0.3)
+        st, body, _ = raw(srv.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        st2, _, _ = raw(srv.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", src="127.0.0.2")
+        check(st == 429 and "too many connections from 127.0.0.1" in body and st2 == 200,
+              "9th connection from one address over --max-connections-per-client 8: 429 (%s); another address: %s" % (body[:60], st2))
+        for s in mine:
+            s.close()
+        time.sleep(0.3)
+        st, _, _ = raw(srv.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(st == 200, "per-client connections closed: served again (%s)" % st)
+    finally:
+        srv.stop()
     test_auth_and_rate(cdir)
     test_compat_slots(cdir)
     print("%d passed, %d failed (%.0fs)" % (T.passed, len(T.failures), time.time() - t0))
