@@ -195,8 +195,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
         for (std::vector<Fr>* v : {&a, &b, &c}) {
             ThreadPool::check_cancelled();
-            dom.ifft(v->data(), serial);
-            Domain::scale_by_powers(v->data(), n, shift, serial);
+            dom.ifft_scaled(v->data(), shift, serial);
             dom.fft(v->data(), serial);
         }
         for (std::size_t i = 0; i < n; ++i) a[i] = a[i] * b[i] - c[i];

@@ -40,11 +40,13 @@ void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const
     for (unsigned s = 0; s < log_n_; ++s) {
         const std::size_t half = std::size_t(1) << s;
         const unsigned stride_log = log_n_ - 1 - s;  // twiddle index step is n / (2 half)
+        // The first butterfly of each block has twiddle 1 (all of them in the first stage, half in
+        // the second...): no product, about n of the (n/2) log n multiplications of a transform.
         auto stage = [&](std::size_t b, std::size_t e) {
             for (std::size_t t = b; t < e; ++t) {
                 const std::size_t blk = t >> s, j = t & (half - 1);
                 const std::size_t i0 = (blk << (s + 1)) + j, i1 = i0 + half;
-                const Fr x = a[i1] * tw[j << stride_log];
+                const Fr x = j == 0 ? a[i1] : a[i1] * tw[j << stride_log];
                 a[i1] = a[i0] - x;
                 a[i0] = a[i0] + x;
             }
@@ -67,9 +69,18 @@ void Domain::ifft(Fr* a, ThreadPool& pool) const {
     });
 }
 
+void Domain::ifft_scaled(Fr* a, const Fr& g, ThreadPool& pool) const {
+    transform(a, itw_, pool);
+    scale_by_powers_times(a, n_, n_inv_, g, pool);
+}
+
 void Domain::scale_by_powers(Fr* a, std::size_t n, const Fr& g, ThreadPool& pool) {
+    scale_by_powers_times(a, n, Fr::one(), g, pool);
+}
+
+void Domain::scale_by_powers_times(Fr* a, std::size_t n, const Fr& c, const Fr& g, ThreadPool& pool) {
     pool.parallel_for(n, [&](std::size_t b, std::size_t e) {
-        Fr x = g.pow((u64)b);
+        Fr x = c * g.pow((u64)b);
         for (std::size_t i = b; i < e; ++i) {
             a[i] *= x;
             x *= g;

@@ -24,9 +24,14 @@ public:
     void ifft(Fr* a, ThreadPool& pool) const;
     // a_i <- a_i * g^i.
     static void scale_by_powers(Fr* a, std::size_t n, const Fr& g, ThreadPool& pool);
+    // ifft, then a_i <- a_i * g^i, with the 1/n factor folded into the powers (one pass fewer):
+    // the coefficients of the polynomial shifted to the coset g*H.
+    void ifft_scaled(Fr* a, const Fr& g, ThreadPool& pool) const;
 
 private:
     void transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const;
+    // a_i <- a_i * c * g^i.
+    static void scale_by_powers_times(Fr* a, std::size_t n, const Fr& c, const Fr& g, ThreadPool& pool);
 
     unsigned log_n_;
     std::size_t n_;

@@ -63,4 +63,31 @@ TEST(Ntt, CosetShift) {
     }
 }
 
+// ifft_scaled(v, g) = scale_by_powers(ifft(v), g): checked against the two steps, in one and in
+// several threads (parallel_for chunks start their powers at g^b), and as a coset evaluation.
+TEST(Ntt, IfftScaledMatchesIfftThenScale) {
+    ThreadPool one(1), pool(2);
+    for (unsigned logn : {0u, 1u, 3u, 13u}) {
+        Domain d(logn);
+        const Fr g = fr_root_of_unity(logn + 1);
+        const auto v = random_vec(d.size(), 100 + logn);
+        auto want = v;
+        d.ifft(want.data(), one);
+        Domain::scale_by_powers(want.data(), want.size(), g, one);
+        for (ThreadPool* p : {&one, &pool}) {
+            auto got = v;
+            d.ifft_scaled(got.data(), g, *p);
+            EXPECT_EQ(got, want) << "logn=" << logn;
+        }
+        if (logn == 3) {  // fft of the result evaluates the interpolant of v on the coset g*H
+            auto e = want;
+            d.fft(e.data(), one);
+            auto coeffs = v;
+            d.ifft(coeffs.data(), one);
+            Fr x = g;
+            for (std::size_t i = 0; i < d.size(); ++i, x *= d.root()) EXPECT_EQ(e[i], eval(coeffs, x));
+        }
+    }
+}
+
 }  // namespace
