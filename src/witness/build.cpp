@@ -214,7 +214,12 @@ std::uint64_t hash64(const std::string& s, std::uint64_t h = 1469598103934665603
 // and the headers, not on the circuit): $PEREGRINE_WITNESS_PCH_CACHE (empty: none), else
 // $XDG_CACHE_HOME/peregrine/witness-pch, else ~/.cache/peregrine/witness-pch.
 std::string pch_cache_dir() {
-    if (const char* e = std::getenv("PEREGRINE_WITNESS_PCH_CACHE")) return e;
+    if (const char* e = std::getenv("PEREGRINE_WITNESS_PCH_CACHE")) {
+        std::string d = e;
+        char cwd[PATH_MAX];
+        if (!d.empty() && d[0] != '/') d = ::getcwd(cwd, sizeof cwd) ? std::string(cwd) + "/" + d : "";
+        return d;  // the stage links to it: absolute
+    }
     if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x == '/') return std::string(x) + "/peregrine/witness-pch";
     if (const char* h = std::getenv("HOME"); h && *h == '/') return std::string(h) + "/.cache/peregrine/witness-pch";
     return "";

@@ -37,6 +37,15 @@ build() {  # name
     exit 1
   fi
   echo "built $name in $((SECONDS - t))s"
+  # With GCC, the units are compiled against a precompiled header, which GCC did not refuse.
+  local stage="$work/$name/${name}_cpp/peregrine-build" cxx
+  cxx=$(sed -n 's/^cxx=//p' "$runtime/config.txt")
+  if "$cxx" --version 2>/dev/null | grep -q "Free Software Foundation"; then
+    compgen -G "$stage/pgw_pch_O*.hpp.gch" >/dev/null || fail "$name: no precompiled header in $stage"
+    if grep -l "pch" "$stage"/u_*.o.log >/dev/null 2>&1; then
+      fail "$name: the precompiled header was not used: $(grep -h "pch" "$stage"/u_*.o.log | head -1)"
+    fi
+  fi
 }
 
 median3() { sort -n | sed -n 2p; }
