@@ -399,7 +399,11 @@ int build(const BuildOptions& o) {
             Job j = compile("precompiling the headers (-O" + level + ")", hdr, hdr + ".gch", level, false);
             j.argv.insert(j.argv.end() - 4, {"-x", "c++-header"});
             char key[40];
-            std::snprintf(key, sizeof key, "%016llx", (unsigned long long)hash64(command_text(j.argv), hash64(inputs)));
+            // The key: the command without the runtime's path (its headers' text is in `inputs`), so
+            // that build trees with the same runtime share one file.
+            std::string command = command_text(j.argv);
+            for (std::size_t p; (p = command.find(rt.dir)) != std::string::npos;) command.replace(p, rt.dir.size(), "<rt>");
+            std::snprintf(key, sizeof key, "%016llx", (unsigned long long)hash64(command, hash64(inputs)));
             const std::string kept = cache.empty() ? "" : cache + "/" + key + "-O" + level + ".gch";
             ::unlink(gch.c_str());
             if (!kept.empty() && exists(kept) && ::symlink(kept.c_str(), gch.c_str()) == 0) continue;
