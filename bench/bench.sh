@@ -6,8 +6,10 @@
 # tool is untimed; its proof and the last timed proof of each tool are checked with
 # `snarkjs groth16 verify` outside the timing.
 #
-# usage: bench/bench.sh [--power 12|14|16] [--runs N] [--threads N] [--allow-missing] [--out DIR]
+# usage: bench/bench.sh [--power 12..22] [--runs N] [--threads N] [--kernel K] [--allow-missing] [--out DIR]
 #   --power N        fixture size: FFT domain 2^N (default 16)
+#   --kernel K       Peregrine's field kernel: auto (default), adx (PEREGRINE_NO_IFMA=1: what a CPU
+#                    without AVX-512 IFMA runs) or portable (also PEREGRINE_NO_ADX=1: what aarch64 runs)
 #   --runs N         timed rounds, at least 3 (default 5)
 #   --threads N      passed to peregrine as --threads N, and as OMP_NUM_THREADS to rapidsnark
 #                    (snarkjs cannot be limited; default: every tool uses all cores)
@@ -20,7 +22,7 @@
 #   PEREGRINE_CACHE              fixture cache root (default ~/.cache/peregrine)
 set -euo pipefail
 
-power=16 runs=5 threads="" allow_missing=0 out=""
+power=16 runs=5 threads="" allow_missing=0 out="" kernel=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --power) power=${2:?}; shift 2 ;;
@@ -29,16 +31,25 @@ while [ $# -gt 0 ]; do
     --runs=*) runs=${1#*=}; shift ;;
     --threads) threads=${2:?}; shift 2 ;;
     --threads=*) threads=${1#*=}; shift ;;
+    --kernel) kernel=${2:?}; shift 2 ;;
+    --kernel=*) kernel=${1#*=}; shift ;;
     --allow-missing) allow_missing=1; shift ;;
     --out) out=${2:?}; shift 2 ;;
     --out=*) out=${1#*=}; shift ;;
-    -h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 die() { echo "bench: error: $*" >&2; exit 1; }
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 3 ] || die "--runs must be an integer >= 3 (got '$runs')"
 [ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer"
+kernel_env=()
+case "$kernel" in
+  auto) ;;
+  adx) kernel_env=(PEREGRINE_NO_IFMA=1) ;;
+  portable) kernel_env=(PEREGRINE_NO_IFMA=1 PEREGRINE_NO_ADX=1) ;;
+  *) die "--kernel must be auto, adx or portable (got '$kernel')" ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -103,7 +114,7 @@ run_tool() {
   rm -f "$proof" "$public"
   local cmd=()
   case "$tool" in
-    peregrine) cmd=("$peregrine" prove "$zkey" "$wtns" "$proof" "$public"); [ -z "$threads" ] || cmd+=(--threads "$threads") ;;
+    peregrine) cmd=(env "${kernel_env[@]}" "$peregrine" prove "$zkey" "$wtns" "$proof" "$public"); [ -z "$threads" ] || cmd+=(--threads "$threads") ;;
     snarkjs) cmd=("$snarkjs" groth16 prove "$zkey" "$wtns" "$proof" "$public") ;;
     rapidsnark) cmd=("$rapidsnark" "$zkey" "$wtns" "$proof" "$public") ;;
   esac
@@ -152,7 +163,7 @@ echo "fixture:  $fixture"
 echo "circuit:  PoseidonChain($n_hashes), $constraints constraints, domain 2^$power"
 echo "runs:     $runs timed rounds (interleaved) + 1 warm-up per tool${threads:+, threads $threads}"
 echo "tools:    ${tools[*]}"
-[ -n "$peregrine" ] && echo "  peregrine:  $peregrine"
+[ -n "$peregrine" ] && echo "  peregrine:  $peregrine (kernel: $kernel)"
 echo "  snarkjs:    $snarkjs ($(node -e 'console.log(require(process.argv[1]).version)' "$root/tools/node/node_modules/snarkjs/package.json"), node $(node --version))"
 [ -n "$rapidsnark" ] && echo "  rapidsnark: $rapidsnark"
 echo "output:   $out"
