@@ -22,7 +22,7 @@ threads=()
 [ -n "${PEREGRINE_DEMO_THREADS:-}" ] && threads=(--threads "$PEREGRINE_DEMO_THREADS")
 
 declare -a summary=()
-nsteps=10
+nsteps=11
 step=0
 t_start=$(date +%s.%N)
 now() { date +%s.%N; }
@@ -35,13 +35,25 @@ end() {
 }
 fail() { echo "demo: $*" >&2; exit 1; }
 
-begin "install what is missing (apt, npm)"
+begin "install the missing Debian packages (apt)"
 bash scripts/deps.sh
-bin=$(bash scripts/npm-tools.sh)
-snarkjs=$bin/snarkjs
 end
 
-begin "build peregrine (only the command-line tool)"
+# The reference tools (snarkjs, circom2, circomlib) download from npm in the background while
+# peregrine builds: one "npm:" line says when they are ready, step 3 waits for them if need be.
+npm_t0=$(now)
+(
+    if bash scripts/npm-tools.sh > "$work/npm-bin.txt" 2> "$work/npm.log"; then
+        echo "  npm: snarkjs, circom2 and circomlib ready in $(secs "$npm_t0") s"
+    else
+        echo "  npm: failed after $(secs "$npm_t0") s (log: $work/npm.log)"; exit 1
+    fi
+) &
+npm_pid=$!
+trap 'kill "$npm_pid" 2>/dev/null || true' EXIT
+echo "  npm: installing snarkjs, circom2 and circomlib into tools/node in the background"
+
+begin "build peregrine (only the command-line tool; npm alongside)"
 [ -f build/release/build.ninja ] || cmake --preset release >/dev/null
 # ninja prints one "[done/total] ..." line per compiled file: a counter of the build's progress.
 set +o pipefail
@@ -52,6 +64,13 @@ set -o pipefail
 [ "$status" = 0 ] || { tail -30 "$work/build.log"; fail "build failed"; }
 pg=$root/build/release/peregrine
 end
+
+begin "reference tools from npm (started before the build)"
+wait "$npm_pid" || { tail -20 "$work/npm.log"; fail "installing the npm tools failed (scripts/npm-tools.sh)"; }
+trap - EXIT
+bin=$(cat "$work/npm-bin.txt")
+snarkjs=$bin/snarkjs
+end "waited for them after the build"
 
 begin "compile $ex/circuit.circom (circom + native witness generator)"
 "$pg" circuit build "$ex/circuit.circom" -l tools/node/node_modules -o "$work" -O1 --wasm --circom "$bin/circom2"
