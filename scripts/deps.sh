@@ -11,12 +11,12 @@ for a in "$@"; do
     case $a in --cross) cross=1 ;; --fuzz) fuzz=1 ;; esac
 done
 pkgs=(build-essential cmake ninja-build ccache pkg-config libgtest-dev libgmock-dev libbenchmark-dev libgmp-dev
-      libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev redis-server time bc python3)
+      libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libhiredis-dev libssl-dev redis-server time bc python3)
 # Node.js may come from another source than Debian (with its own npm); use it when present.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then pkgs+=(nodejs npm); fi
 [ $fuzz = 1 ] && pkgs+=(clang libclang-rt-14-dev)
 if [ $cross = 1 ]; then
-    pkgs+=(g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libgmp-dev:arm64 libcpp-httplib-dev:arm64)
+    pkgs+=(g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libgmp-dev:arm64 libcpp-httplib-dev:arm64 libssl-dev:arm64)
     if ! [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " == *" arm64 "* ]]; then
         [ "$(id -u)" = 0 ] || { echo "deps: run as root to add the arm64 architecture" >&2; exit 1; }
         dpkg --add-architecture arm64

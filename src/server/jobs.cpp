@@ -294,10 +294,10 @@ std::string check_store_option(const std::string& store, const std::string& role
         return "";
 #else
         return "--store " + store + ": this build of peregrine has no Redis support (it is built when hiredis, "
-               "Debian's libhiredis-dev, is found by pkg-config)";
+               "Debian's libhiredis-dev, and OpenSSL, libssl-dev, are found by pkg-config)";
 #endif
     }
-    return "--store must be memory or redis://[user:password@]HOST:PORT[/DB] (not \"" + store + "\")";
+    return "--store must be memory, redis://[user:password@]HOST:PORT[/DB] or rediss://... (not \"" + store + "\")";
 }
 
 std::unique_ptr<JobStore> make_job_store(const JobQueueOptions& o, ThreadPool& pool, Metrics& metrics) {

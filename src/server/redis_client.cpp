@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "server/redis_tls.hpp"
 #include "util/error.hpp"
 
 namespace peregrine::server {
@@ -51,15 +52,47 @@ std::optional<RedisUrl> RedisUrl::parse(const std::string& url, std::string* why
     RedisUrl u;
     std::string rest;
     if (url.rfind("rediss://", 0) == 0) {
-        *why = "rediss:// (TLS) is not supported by this build: Debian 12's hiredis (libhiredis 0.14) has no TLS; "
-               "use redis:// over a private network or a TLS tunnel (e.g. stunnel) to the Redis server";
+        u.tls = true;
+        rest = url.substr(9);
+    } else if (url.rfind("redis://", 0) == 0) {
+        rest = url.substr(8);
+    } else {
+        *why = "expected redis://[user:password@]HOST:PORT[/DB] or rediss://...[?ca=FILE&cert=FILE&key=FILE]";
         return std::nullopt;
     }
-    if (url.rfind("redis://", 0) != 0) {
-        *why = "expected redis://[user:password@]HOST:PORT[/DB]";
-        return std::nullopt;
+    const std::size_t q = rest.find('?');
+    if (q != std::string::npos) {
+        std::string query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+        if (!u.tls) {
+            *why = "query parameters (ca=, cert=, key=) are TLS options: use rediss://";
+            return std::nullopt;
+        }
+        std::size_t pos = 0;
+        while (pos <= query.size()) {
+            std::size_t amp = query.find('&', pos);
+            if (amp == std::string::npos) amp = query.size();
+            const std::string kv = query.substr(pos, amp - pos);
+            pos = amp + 1;
+            if (kv.empty()) continue;
+            const std::size_t eq = kv.find('=');
+            const std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : pct_decode(kv.substr(eq + 1));
+            std::string* dst = k == "ca" ? &u.ca : k == "cert" ? &u.cert : k == "key" ? &u.key : nullptr;
+            if (!dst) {
+                *why = "unknown option \"" + k + "\" (rediss:// takes ca=FILE, cert=FILE and key=FILE)";
+                return std::nullopt;
+            }
+            if (v.empty()) {
+                *why = k + "= needs a file name";
+                return std::nullopt;
+            }
+            *dst = v;
+        }
+        if (u.cert.empty() != u.key.empty()) {
+            *why = "a client certificate needs both cert=FILE and key=FILE";
+            return std::nullopt;
+        }
     }
-    rest = url.substr(8);
     const std::size_t at = rest.rfind('@');
     if (at != std::string::npos) {
         const std::string cred = rest.substr(0, at);
@@ -119,12 +152,13 @@ RedisUrl parse_store_url(const std::string& url) {
     std::string why;
     auto u = RedisUrl::parse(url, &why);
     if (!u) throw Error("--store " + url + ": " + why);
+    if (u->tls) u->tls_ctx = std::make_shared<const TlsContext>(*u);
     return *u;
 }
 
 std::string RedisUrl::display() const {
     // Built with append(): GCC 12 reports a false -Wrestrict on a chain of + here.
-    std::string s = "redis://";
+    std::string s = tls ? "rediss://" : "redis://";
     if (!user.empty() || !password.empty()) {
         s.append(user);
         if (!password.empty()) s.append(":***");
@@ -150,9 +184,17 @@ RedisConn::~RedisConn() { drop(); }
 void RedisConn::drop() {
     if (c_) redisFree(c_);
     c_ = nullptr;
+    tls_.reset();
 }
 
 void RedisConn::connect() {
+    if (url_.tls) {
+        // A URL that did not come through parse_store_url (tests) gets its TLS context here.
+        if (!url_.tls_ctx) url_.tls_ctx = std::make_shared<const TlsContext>(url_);
+        tls_ = std::make_unique<TlsLink>(url_, *url_.tls_ctx, timeout_);
+        setup_session();
+        return;
+    }
     const timeval ct{1, 0};
     redisContext* c = redisConnectWithTimeout(url_.host.c_str(), url_.port, ct);
     const std::string where = "Redis at " + url_.display();
@@ -165,6 +207,11 @@ void RedisConn::connect() {
     const timeval tv{long(timeout_.count() / 1000), long((timeout_.count() % 1000) * 1000)};
     redisSetTimeout(c, tv);
     c_ = c;
+    setup_session();
+}
+
+void RedisConn::setup_session() {
+    const std::string where = "Redis at " + url_.display();
     auto setup = [&](const std::vector<std::string>& args, const char* what) {
         Reply r = command(args);
         if (r->type == REDIS_REPLY_ERROR) {
@@ -184,7 +231,28 @@ void RedisConn::connect() {
 }
 
 Reply RedisConn::command(const std::vector<std::string>& args) {
-    if (!c_) connect();
+    if (!connected()) connect();
+    redisReply* r = nullptr;
+    if (tls_) {
+        try {
+            r = tls_->command(args);
+        } catch (const StoreError&) {
+            drop();
+            throw;
+        }
+    } else {
+        r = plain_command(args);
+    }
+    Reply reply(r);
+    if (r->type == REDIS_REPLY_ERROR && unavailable_error(r->str)) {
+        const std::string e = r->str;
+        drop();
+        throw StoreError("the job store is unavailable: Redis at " + url_.display() + ": " + e);
+    }
+    return reply;
+}
+
+redisReply* RedisConn::plain_command(const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lens;
     for (const auto& a : args) {
@@ -197,13 +265,7 @@ Reply RedisConn::command(const std::vector<std::string>& args) {
         drop();
         throw StoreError("the job store is unavailable: Redis at " + url_.display() + ": " + e);
     }
-    Reply reply(r);
-    if (r->type == REDIS_REPLY_ERROR && unavailable_error(r->str)) {
-        const std::string e = r->str;
-        drop();
-        throw StoreError("the job store is unavailable: Redis at " + url_.display() + ": " + e);
-    }
-    return reply;
+    return r;
 }
 
 Reply RedisConn::command_ok(const std::vector<std::string>& args) {

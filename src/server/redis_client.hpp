@@ -16,17 +16,24 @@
 
 namespace peregrine::server {
 
-// redis://[[user]:password@]HOST[:PORT][/DB]. rediss:// (TLS) is recognised and refused with the
-// reason: Debian 12's hiredis (0.14) has no TLS support.
+class TlsContext;
+class TlsLink;
+
+// redis://[[user]:password@]HOST[:PORT][/DB], or rediss://...[/DB][?ca=FILE&cert=FILE&key=FILE]
+// for TLS (redis_tls.hpp): ca= the CA certificate(s) that sign the server's certificate (default:
+// the system CA store), cert=/key= a client certificate and its key (both or neither).
 struct RedisUrl {
     std::string host = "127.0.0.1";
     int port = 6379;
     std::string user, password;
     int db = 0;
+    bool tls = false;
+    std::string ca, cert, key;
+    std::shared_ptr<const TlsContext> tls_ctx;  // set by parse_store_url for rediss://
     static std::optional<RedisUrl> parse(const std::string& url, std::string* why);
     std::string display() const;  // without the password
 };
-// RedisUrl::parse or a peregrine::Error naming --store and the problem.
+// RedisUrl::parse (with its TLS context loaded) or a peregrine::Error naming --store and the problem.
 RedisUrl parse_store_url(const std::string& url);
 
 struct ReplyFree {
@@ -47,14 +54,17 @@ public:
     Reply command(const std::vector<std::string>& args);
     // Same, but any error reply throws StoreError too.
     Reply command_ok(const std::vector<std::string>& args);
-    bool connected() const { return c_ != nullptr; }
+    bool connected() const { return c_ != nullptr || tls_ != nullptr; }
 
 private:
     void connect();
+    void setup_session();  // AUTH and SELECT on a new connection
+    redisReply* plain_command(const std::vector<std::string>& args);
     void drop();
     RedisUrl url_;
     std::chrono::milliseconds timeout_;
     redisContext* c_ = nullptr;
+    std::unique_ptr<TlsLink> tls_;  // instead of c_ for rediss://
 };
 
 // Connections for the HTTP threads: one is taken per command and given back unless it broke.

@@ -77,7 +77,7 @@ std::shared_ptr<Job> RedisJobStore::submit(const Circuit& c, witness::WitnessBuf
     for (int attempt = 0; attempt < 4; ++attempt) {
         const std::string id = new_job_id();
         const long long t = now_ms();
-        std::vector<std::string> a = eval(kSubmit, {kQueued, job_key(id), wtns_key(id), stream_key(c.name)});
+        std::vector<std::string> a = eval(kSubmit, {kQueued, job_key(id), wtns_key(id), stream_key(c.name), kStored});
         a.insert(a.end(), {id, c.name, std::to_string(t), num(witness_ms), std::to_string(opt_.queue),
                            std::to_string(ttl), std::string(w.view())});
         Reply r;
@@ -157,7 +157,7 @@ JobStore::CancelResult RedisJobStore::cancel(const std::string& id, std::chrono:
     if (id.size() > 64) return CancelResult::not_found;
     std::string r;
     try {
-        std::vector<std::string> a = eval(kCancel, {job_key(id), wtns_key(id), kQueued});
+        std::vector<std::string> a = eval(kCancel, {job_key(id), wtns_key(id), kQueued, kStored});
         a.insert(a.end(), {id, std::to_string(now_ms()), std::to_string((long long)std::ceil(opt_.keep_results_s))});
         r = reply_str(api_.command_ok(a).get());
     } catch (const StoreError& e) {
@@ -198,6 +198,7 @@ Gauges RedisJobStore::gauges() const {
     try {
         g.store_queued = std::size_t(reply_int(api_.command_ok({"ZCARD", kQueued}).get()));
         g.store_running = std::size_t(reply_int(api_.command_ok({"ZCARD", kRunning}).get()));
+        g.stored = std::size_t(reply_int(api_.command_ok(eval(kStoredCount, {kStored})).get()));
         Reply r = api_.command_ok({"ZRANGE", kQueued, "0", "0", "WITHSCORES"});
         if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
             g.oldest_job_age_s = std::max(0.0, double(now_ms() - reply_int(r->element[1])) / 1000.0);
@@ -234,7 +235,15 @@ void RedisJobStore::stop() {
         if (t.joinable()) t.join();
     }
     workers_.clear();
-    if (heartbeat_.joinable()) heartbeat_.join();
+    if (heartbeat_.joinable()) {
+        heartbeat_.join();
+        try {  // this instance's consumers, unless one still has an entry (a job given back)
+            RedisConn c(url_, std::chrono::seconds(2));
+            reap_consumers(c, true);
+        } catch (const StoreError&) {
+            // Redis is down: another instance removes them later.
+        }
+    }
 }
 
 }  // namespace peregrine::server

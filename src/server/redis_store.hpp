@@ -8,7 +8,9 @@
 //  - finish: only a job that is not final yet takes a result, so a job never has two results;
 //  - cancel: a queued job at once; a running one gets a flag its worker polls.
 // A worker keeps its jobs' stream entries fresh (XCLAIM by itself) while proving; the entry of a
-// worker that died goes idle and is taken over after --lease-seconds (XAUTOCLAIM).
+// worker that died goes idle and is taken over after --lease-seconds (XAUTOCLAIM). The consumers
+// of workers that died (no pending entry, idle for 3 leases) are removed by any instance that
+// proves, every lease; an instance that stops removes its own.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -63,6 +65,9 @@ private:
     void store_down(const std::string& why) const;
     void store_up() const;
     bool sleep_unless_stopping(std::chrono::milliseconds d);
+    // Removes dead workers' consumers from the groups (all idle ones, or with `mine` this
+    // instance's own, when it stops).
+    void reap_consumers(RedisConn& c, bool mine);
 
     JobQueueOptions opt_;
     RedisUrl url_;

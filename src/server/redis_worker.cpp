@@ -112,7 +112,7 @@ void RedisJobStore::process(RedisConn& c, const std::string& me, const Entry& e,
         drop_entry(c, e);
         return;
     }
-    std::vector<std::string> a = eval(kStart, {job_key(e.id), kQueued, kRunning});
+    std::vector<std::string> a = eval(kStart, {job_key(e.id), kQueued, kRunning, kStored});
     a.insert(a.end(), {e.id, me, std::to_string(now_ms())});
     Reply r = c.command_ok(a);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) throw StoreError("unexpected reply to the start script", 500);
@@ -202,7 +202,7 @@ void RedisJobStore::process(RedisConn& c, const std::string& me, const Entry& e,
     const long long fin = now_ms();
     const double queue_ms = started - submitted, total_ms = witness_ms + double(fin) - submitted;
     if (result == JobStatus::cancelled && error.empty()) error = "cancelled";
-    std::vector<std::string> fa = eval(kFinish, {job_key(e.id), wtns_key(e.id), kQueued, kRunning, e.stream});
+    std::vector<std::string> fa = eval(kFinish, {job_key(e.id), wtns_key(e.id), kQueued, kRunning, e.stream, kStored});
     fa.insert(fa.end(), {e.id, status_name(result), std::to_string((long long)std::ceil(opt_.keep_results_s)), kGroup,
                          e.entry, "finished", std::to_string(fin), "queue_ms", num(queue_ms), "prove_ms",
                          num(prove_ms), "total_ms", num(total_ms), "worker", me});
@@ -240,9 +240,35 @@ void RedisJobStore::process(RedisConn& c, const std::string& me, const Entry& e,
     }
 }
 
+void RedisJobStore::reap_consumers(RedisConn& c, bool mine) {
+    std::vector<std::string> a = {"EVAL", kReapConsumers, std::to_string(streams_.size())};
+    a.insert(a.end(), streams_.begin(), streams_.end());
+    const long long lease_ms = (long long)std::ceil(opt_.lease_s * 1000.0);
+    a.insert(a.end(), {kGroup, std::to_string(std::max<long long>(3 * lease_ms, 3000))});
+    if (mine) a.push_back(consumer_ + "-");
+    Reply r = c.command_ok(a);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return;
+    json names = json::array();
+    for (std::size_t i = 0; i < r->elements; ++i) names.push_back(reply_str(r->element[i]));
+    log_event("consumers_removed", {{"consumers", names}, {"own", mine}});
+}
+
 void RedisJobStore::heartbeat_loop() {
     RedisConn c(url_);
+    // Dead workers' consumers are looked for every lease (1 to 30 s), the first time one lease
+    // after the start.
+    const auto reap_every = std::chrono::milliseconds((long long)std::clamp(opt_.lease_s * 1000.0, 1000.0, 30000.0));
+    auto next_reap = Clock::now() + reap_every;
     while (!stop_) {
+        if (Clock::now() >= next_reap) {
+            next_reap = Clock::now() + reap_every;
+            try {
+                reap_consumers(c, false);
+            } catch (const StoreError& ex) {
+                if (ex.http_status() == 503) store_down(ex.what());
+                else log_event("store_error", {{"error", ex.what()}});
+            }
+        }
         std::vector<std::shared_ptr<Lease>> ls;
         {
             std::lock_guard<std::mutex> lk(mu_);

@@ -23,18 +23,21 @@ target_link_libraries(peregrine_server
   PUBLIC peregrine peregrine_witness nlohmann_json::nlohmann_json
   PRIVATE PkgConfig::CPP_HTTPLIB)
 
-# The shared job store (--store redis://...): built when hiredis (Debian's libhiredis-dev) is
-# found; without it, --store redis:// is refused with the reason.
+# The shared job store (--store redis://... or rediss://...): built when hiredis (Debian's
+# libhiredis-dev) and OpenSSL (libssl-dev, for rediss://: hiredis 0.14 has no TLS of its own) are
+# found; without them, --store redis:// is refused with the reason.
 pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)
-if(HIREDIS_FOUND)
+pkg_check_modules(REDIS_OPENSSL QUIET IMPORTED_TARGET openssl)
+if(HIREDIS_FOUND AND REDIS_OPENSSL_FOUND)
   target_sources(peregrine_server PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/redis_client.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/redis_tls.cpp
     ${CMAKE_CURRENT_LIST_DIR}/redis_store.cpp
     ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp)
   target_compile_definitions(peregrine_server PRIVATE PEREGRINE_HAVE_REDIS)
-  target_link_libraries(peregrine_server PRIVATE PkgConfig::HIREDIS)
+  target_link_libraries(peregrine_server PRIVATE PkgConfig::HIREDIS PkgConfig::REDIS_OPENSSL)
   set(PEREGRINE_HAVE_REDIS ON)
 else()
-  message(STATUS "hiredis not found: peregrine serve without --store redis://")
+  message(STATUS "hiredis or OpenSSL not found: peregrine serve without --store redis://")
   set(PEREGRINE_HAVE_REDIS OFF)
 endif()

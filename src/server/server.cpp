@@ -192,7 +192,7 @@ public:
     std::atomic<bool> draining{false};
     std::function<std::size_t()> open_connections;
 
-    // Draining is complete: nothing is being submitted, queued or run, and every result was fetched.
+    // Draining is complete: nothing is being submitted, queued or run, and (memory store) every result was fetched.
     bool drained() {
         try {
             return drained_now();
@@ -203,6 +203,7 @@ public:
     bool drained_now() {
         const Gauges g = jobs_.gauges();
         if (submitting_ > 0 || g.queued > 0 || g.running > 0) return false;
+        if (g.shared_store) return true;  // results stay in the shared store for any instance to serve
         std::lock_guard<std::mutex> lk(fetch_mu_);
         for (auto it = unfetched_.begin(); it != unfetched_.end();) {
             it = jobs_.find(*it) ? std::next(it) : unfetched_.erase(it);  // expired ones are gone anyway
@@ -507,6 +508,35 @@ std::string read_token(const std::string& path, std::string& problem) {
 }
 
 }  // namespace
+
+struct InProcessServer::Impl {
+    static Circuits one(const std::string& name, const std::string& zkey_path, const std::string& lib) {
+        auto c = std::make_unique<Circuit>();
+        c->name = name;
+        c->lib = std::make_unique<witness::WitnessLibrary>(lib);
+        c->zkey = std::make_unique<Zkey>(zkey_path);
+        Circuits out;
+        out[name] = std::move(c);
+        return out;
+    }
+    Impl(const ServeOptions& o, const std::string& name, const std::string& zkey_path, const std::string& lib)
+        : service(o, one(name, zkey_path, lib), std::string()), front(FrontOptions{}) {
+        front.set_payload_max_length(o.max_body);
+        service.hooks(front);
+        service.routes(front);
+    }
+    ~Impl() { service.jobs().stop(); }
+    Service service;
+    HttpFront front;
+};
+
+InProcessServer::InProcessServer(const ServeOptions& o, const std::string& circuit, const std::string& zkey_path,
+                                 const std::string& witness_library)
+    : impl_(std::make_unique<Impl>(o, circuit, zkey_path, witness_library)) {}
+
+InProcessServer::~InProcessServer() = default;
+
+std::string InProcessServer::handle(const std::string& raw_request) { return impl_->front.handle_raw(raw_request); }
 
 int serve(const ServeOptions& o) {
     // A client that disconnects must not kill the process.

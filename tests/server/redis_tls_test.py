@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT OR Apache-2.0
+"""`peregrine serve --store rediss://` (TLS) end to end, and the Redis store's housekeeping.
+
+A throwaway CA, a server certificate for "localhost" (DNS name only) and a client certificate are
+made with the openssl CLI in the work directory; redis-server listens on TLS only (--port 0
+--tls-port, client certificates required). Then:
+  - an API instance and a worker instance (rediss://localhost:PORT?ca=&cert=&key=) prove jobs of the
+    smallest fixture (multiplier); every proof is checked with `peregrine verify` and its public
+    signals against the input;
+  - one job is queued before any worker runs: the size of its witness in Redis is measured, and
+    after the jobs are final no witness key is left;
+  - peregrine_results_stored counts the job records kept;
+  - wrong settings give a 503 naming the problem and no crash: another CA, an address that is not
+    in the certificate (rediss://127.0.0.1), no client certificate;
+  - the consumer of a worker killed with SIGKILL is removed from the group by the next worker
+    (--lease-seconds 1: after 3 s idle), and a worker stopped with SIGTERM removes its own;
+  - SIGTERM of the API instance does not wait for the unfetched result (it stays in Redis).
+
+usage: redis_tls_test.py <peregrine> <work_dir>       (exit 77: skipped, e.g. redis-server without TLS)
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+PEREGRINE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DATA = os.path.join(ROOT, "tests", "fixtures", "data")
+P = 21888242871839275222246405745257275088548364400416034343698204186575808495617
+T0 = time.time()
+failures = []
+
+
+def log(msg):
+    print("[%5.1fs] %s" % (time.time() - T0, msg), flush=True)
+
+
+def check(cond, msg):
+    log(("ok   " if cond else "FAIL: ") + msg)
+    if not cond:
+        failures.append(msg)
+    return cond
+
+
+REDIS, OPENSSL = shutil.which("redis-server"), shutil.which("openssl")
+if not REDIS or not OPENSSL or not shutil.which("redis-cli"):
+    print("SKIP: needs redis-server, redis-cli and openssl")
+    sys.exit(77)
+probe = subprocess.run([PEREGRINE, "serve", "--circuits", "/nonexistent", "--store", "redis://127.0.0.1:1"],
+                       capture_output=True, text=True)
+if "no Redis support" in probe.stderr + probe.stdout:
+    print("SKIP: this peregrine was built without hiredis")
+    sys.exit(77)
+
+shutil.rmtree(WORK, ignore_errors=True)
+os.makedirs(WORK)
+TLS = os.path.join(WORK, "tls")
+os.makedirs(TLS)
+
+
+def ossl(*args):
+    r = subprocess.run([OPENSSL] + list(args), cwd=TLS, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("FAIL: openssl %s\n%s" % (" ".join(args), r.stderr))
+
+
+def make_ca(name):
+    ossl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+         "-subj", "/CN=peregrine test " + name, "-keyout", name + ".key", "-out", name + ".crt")
+
+
+def make_cert(name, ca, ext):
+    ossl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-subj", "/CN=" + name, "-keyout", name + ".key", "-out", name + ".csr")
+    with open(os.path.join(TLS, name + ".ext"), "w") as f:
+        f.write(ext + "\n")
+    ossl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial",
+         "-days", "2", "-extfile", name + ".ext", "-out", name + ".crt")
+
+
+t = time.time()
+make_ca("ca")
+make_ca("other-ca")
+make_cert("server", "ca", "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth")
+make_cert("client", "ca", "extendedKeyUsage=clientAuth")
+tls = lambda n: os.path.join(TLS, n)  # noqa: E731
+log("certificates made in %.1fs" % (time.time() - t))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+RPORT = free_port()
+rdir = os.path.join(WORK, "redis")
+os.makedirs(rdir)
+rlog = open(os.path.join(rdir, "redis.log"), "w")
+redis = subprocess.Popen([REDIS, "--port", "0", "--tls-port", str(RPORT), "--bind", "127.0.0.1", "--dir", rdir,
+                          "--tls-cert-file", tls("server.crt"), "--tls-key-file", tls("server.key"),
+                          "--tls-ca-cert-file", tls("ca.crt"), "--save", "", "--appendonly", "no",
+                          "--daemonize", "no"], stdout=rlog, stderr=subprocess.STDOUT)
+
+
+def cli(*args):
+    r = subprocess.run(["redis-cli", "-h", "localhost", "-p", str(RPORT), "--tls", "--cacert", tls("ca.crt"),
+                        "--cert", tls("client.crt"), "--key", tls("client.key")] + list(args),
+                       capture_output=True, text=True, timeout=10)
+    return r.stdout.strip()
+
+
+for _ in range(100):
+    if redis.poll() is not None:
+        break
+    if cli("PING") == "PONG":
+        break
+    time.sleep(0.05)
+if redis.poll() is not None or cli("PING") != "PONG":
+    text = open(os.path.join(rdir, "redis.log")).read()
+    if redis.poll() is not None and re.search(r"TLS|tls", text) and "not" in text.lower():
+        print("SKIP: redis-server without TLS support:\n" + text[-400:])
+        sys.exit(77)
+    sys.exit("FAIL: redis-server (TLS) did not start:\n" + text[-1000:])
+
+PROCS = []
+try:
+    # The circuit: the fixture's key + its witness library built here.
+    BIN = subprocess.check_output(["bash", os.path.join(ROOT, "scripts", "npm-tools.sh")], text=True).strip()
+    CDIR = os.path.join(WORK, "circuits")
+    os.makedirs(CDIR)
+    t = time.time()
+    r = subprocess.run([PEREGRINE, "circuit", "build", os.path.join(ROOT, "tests/fixtures/circuits/multiplier.circom"),
+                        "-l", os.path.dirname(BIN), "-o", os.path.join(CDIR, "multiplier"), "-O", "1",
+                        "--circom", os.path.join(BIN, "circom2")], cwd="/", capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("FAIL: circuit build\n" + r.stdout + r.stderr)
+    os.symlink(os.path.join(DATA, "multiplier", "circuit.zkey"), os.path.join(CDIR, "multiplier.zkey"))
+    log("circuit built in %.1fs" % (time.time() - t))
+
+    GOOD = "rediss://localhost:%d?ca=%s&cert=%s&key=%s" % (RPORT, tls("ca.crt"), tls("client.crt"), tls("client.key"))
+
+    class Instance:
+        def __init__(self, role, store=GOOD, drain=2):
+            args = [PEREGRINE, "serve", "--circuits", CDIR, "--port", "0", "--store", store, "--role", role,
+                    "--workers", "1", "--threads", "1", "--lease-seconds", "1", "--result-ttl", "600",
+                    "--drain-seconds", str(drain)]
+            self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            PROCS.append(self.proc)
+            self.log, self.port, self.consumer = [], None, None
+            ready = threading.Event()
+
+            def read():
+                for line in self.proc.stderr:
+                    self.log.append(line.rstrip("\n"))
+                    if self.consumer is None and '"event":"store"' in line:
+                        self.consumer = json.loads(line)["consumer"]
+                    if self.port is None and '"event":"listening"' in line:
+                        self.port = int(re.search(r'"port":(\d+)', line).group(1))
+                        ready.set()
+                ready.set()
+
+            threading.Thread(target=read, daemon=True).start()
+            if not ready.wait(60) or self.port is None:
+                sys.exit("FAIL: %s instance did not start:\n%s" % (role, "\n".join(self.log[-20:])))
+
+        def request(self, method, path, body=None):
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+            try:
+                c.request(method, path, body=json.dumps(body) if body is not None else None,
+                          headers={"Content-Type": "application/json"})
+                r = c.getresponse()
+                data = r.read()
+                try:
+                    return r.status, json.loads(data) if data else None
+                except ValueError:
+                    return r.status, data.decode()
+            finally:
+                c.close()
+
+        def stop(self, sig=signal.SIGTERM):
+            self.proc.send_signal(sig)
+            return self.proc.wait(30)
+
+        def events(self, kind):
+            return [json.loads(x) for x in list(self.log) if '"event":"%s"' % kind in x]
+
+    def consumers():
+        out = cli("XINFO", "CONSUMERS", "peregrine:jobs:multiplier", "workers")
+        lines = out.splitlines()
+        return [lines[i + 1] for i, x in enumerate(lines) if x == "name"]
+
+    api = Instance("api")
+    inputs = {}
+
+    def submit(a, b):
+        st, body = api.request("POST", "/v1/circuits/multiplier/proofs", {"a": str(a), "b": str(b)})
+        check(st == 202, "submit over rediss:// -> %s %s" % (st, body if st != 202 else ""))
+        inputs[body["id"]] = str(a * b % P)
+        return body["id"]
+
+    # A job queued while no worker runs: its witness, as Redis holds it.
+    first = submit(3, 11)
+    wlen = int(cli("STRLEN", "peregrine:wtns:" + first) or 0)
+    wmem = int(cli("MEMORY", "USAGE", "peregrine:wtns:" + first) or 0)
+    nvars = (wlen - 44) // 32  # the wtns header (magic, version, sections) is 44 bytes, then 32 bytes a value
+    check(wlen > 0 and (wlen - 44) % 32 == 0,
+          "witness in Redis: %d bytes (%d values of 32 bytes + a 44-byte header), MEMORY USAGE %d bytes" % (wlen, nvars, wmem))
+
+    w1 = Instance("worker")
+    for k in range(5):
+        submit(1000 + k, 7 + k)
+    deadline = time.time() + 20
+    results = {}
+    while time.time() < deadline and len(results) < len(inputs):
+        for jid in inputs:
+            if jid in results:
+                continue
+            st, body = api.request("GET", "/v1/proofs/" + jid)
+            if st == 200 and body["status"] not in ("queued", "running"):
+                results[jid] = body
+        time.sleep(0.05)
+    ok = [j for j, b in results.items() if b["status"] == "succeeded" and b["public_signals"] == [inputs[j]]]
+    check(len(ok) == len(inputs), "%d/%d jobs succeeded through api + worker over TLS, with their inputs' public signals"
+          % (len(ok), len(inputs)))
+    vk = os.path.join(DATA, "multiplier", "verification_key.json")
+    good = 0
+    for n, jid in enumerate(ok):
+        pp, pu = os.path.join(WORK, "proof%d.json" % n), os.path.join(WORK, "public%d.json" % n)
+        with open(pp, "w") as f:
+            json.dump(results[jid]["proof"], f)
+        with open(pu, "w") as f:
+            json.dump(results[jid]["public_signals"], f)
+        good += subprocess.run([PEREGRINE, "verify", vk, pu, pp], capture_output=True).returncode == 0
+    check(good == len(inputs), "peregrine verify: %d/%d proofs valid" % (good, len(inputs)))
+    left = [j for j in inputs if cli("EXISTS", "peregrine:wtns:" + j) != "0"]
+    check(not left, "no witness key left once the jobs are final (%d left)" % len(left))
+    st, metrics = api.request("GET", "/metrics")
+    m = re.search(r"^peregrine_results_stored (\d+)", metrics or "", re.M)
+    check(m and int(m.group(1)) == len(inputs), "peregrine_results_stored %s (jobs kept: %d)" % (m and m.group(1), len(inputs)))
+
+    # Wrong settings: 503 naming the problem, the instance keeps running.
+    bad = [("another CA", "rediss://localhost:%d?ca=%s&cert=%s&key=%s" % (RPORT, tls("other-ca.crt"), tls("client.crt"), tls("client.key")),
+            "certificate"),
+           ("an address not in the certificate", "rediss://127.0.0.1:%d?ca=%s&cert=%s&key=%s" % (RPORT, tls("ca.crt"), tls("client.crt"), tls("client.key")),
+            "mismatch"),
+           ("no client certificate", "rediss://localhost:%d?ca=%s" % (RPORT, tls("ca.crt")), "TLS"),
+           ("plain TCP to the TLS port", "redis://localhost:%d" % RPORT, "unavailable")]
+    for what, url, word in bad:
+        inst = Instance("api", store=url)
+        st, body = inst.request("POST", "/v1/circuits/multiplier/proofs", {"a": "2", "b": "3"})
+        err = body.get("error", "") if isinstance(body, dict) else str(body)
+        check(st == 503 and word in err, "%s: %s %s" % (what, st, err[:200]))
+        st2, _ = inst.request("GET", "/healthz")
+        check(inst.proc.poll() is None, "%s: still running (healthz %s)" % (what, st2))
+        inst.stop(signal.SIGKILL)
+
+    # Dead consumers: w1 killed (it holds no job), w2 removes its consumer after 3 leases idle.
+    dead = w1.consumer
+    check(any(c.startswith(dead) for c in consumers()), "consumer of the first worker in the group: %s" % consumers())
+    w1.stop(signal.SIGKILL)
+    w2 = Instance("worker")
+    t = time.time()
+    while time.time() - t < 10 and any(c.startswith(dead) for c in consumers()):
+        time.sleep(0.2)
+    gone = not any(c.startswith(dead) for c in consumers())
+    check(gone, "the killed worker's consumer removed %.1fs after the next worker started (lease 1 s): %s"
+          % (time.time() - t, consumers()))
+    check(any(dead in json.dumps(e) for e in w2.events("consumers_removed")), "logged as consumers_removed by the other worker")
+    jid = submit(5, 9)
+    t = time.time()
+    while time.time() - t < 10:
+        st, body = api.request("GET", "/v1/proofs/" + jid)
+        if body["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    check(body["status"] == "succeeded", "a job after the removal: %s" % body["status"])
+    rc = w2.stop()
+    check(rc == 0 and not consumers(), "worker SIGTERM: exit %s, its own consumers removed (left: %s)" % (rc, consumers()))
+
+    # Draining with the Redis store does not wait for unfetched results.
+    w3 = Instance("worker")
+    jid = submit(6, 7)
+    t = time.time()
+    while time.time() - t < 10 and json.loads(json.dumps(cli("HGET", "peregrine:job:" + jid, "status"))) != "succeeded":
+        time.sleep(0.05)
+    api2 = Instance("api", drain=20)
+    api2.request("POST", "/v1/circuits/multiplier/proofs", {"a": "8", "b": "9"})  # never fetched there
+    t = time.time()
+    rc1 = api.stop()
+    rc2 = api2.stop()
+    dt = time.time() - t
+    check(rc1 == 0 and rc2 == 0 and dt < 3, "API instances with unfetched results: SIGTERM -> exit %s/%s in %.2fs" % (rc1, rc2, dt))
+    rc = w3.stop()
+    check(rc == 0, "worker SIGTERM -> exit %s" % rc)
+finally:
+    for p in PROCS:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    redis.send_signal(signal.SIGTERM)
+    redis.wait(10)
+
+log("%s in %.1fs" % ("FAILED: %d" % len(failures) if failures else "passed", time.time() - T0))
+sys.exit(1 if failures else 0)
