@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
     serve->add_option("--max-body", so.max_body, "request body limit in bytes; more: 413")->capture_default_str();
     serve->add_option("--threads,-t", so.threads, "prover threads shared by the workers (default: all cores)");
     serve->add_option("--keep-results,--result-ttl", so.keep_results_s, "seconds finished results are kept")->capture_default_str();
-    serve->add_option("--store", so.store, "job store: memory, or redis://[user:password@]HOST:PORT[/DB] shared by instances")->capture_default_str();
+    serve->add_option("--store", so.store, "job store: memory, or redis://[user:password@]HOST:PORT[/DB] shared by instances (rediss://...?ca=FILE&cert=FILE&key=FILE for TLS)")->capture_default_str();
     serve->add_option("--role", so.role, "api (accept jobs), worker (prove) or all; api/worker need --store redis://")->capture_default_str();
     serve->add_option("--lease-seconds", so.lease_s, "a shared-store job is proved again when its worker is silent this long")->capture_default_str()->check(CLI::Range(0.5, 86400.0));
     serve->add_option("--drain-seconds,--shutdown-grace", so.drain_s, "on SIGTERM: seconds for accepted jobs to finish and be fetched")->capture_default_str();
