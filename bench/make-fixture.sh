@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT OR Apache-2.0
-# Builds (once) and caches the benchmark fixture: a chain of circomlib Poseidon(2) hashes sized so
-# that its Groth16 FFT domain is exactly 2^POWER, with its powers-of-tau file, zkey, verification
-# key, input and witness. Everything lives outside the repo, in
-#   ${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench/poseidon<POWER>/
+# Builds (once) and caches a benchmark fixture: a chain of circomlib hashes sized so that its
+# Groth16 FFT domain is exactly 2^POWER, with its powers-of-tau file, zkey, verification key, input
+# and witness. --circuit poseidon (default): Poseidon(2) hashes, full-size witness values;
+# --circuit sha256: Sha256(256) digests (one compression block each, ~29.4k constraints), a
+# bit-heavy witness (most values 0/1). Everything lives outside the repo, in
+#   ${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench/poseidon<POWER>/ or .../bench/sha256_<POWER>/
 # and is reused when present. Prints that directory on stdout (logs go to stderr).
 #
-# usage: bench/make-fixture.sh [--power 10..22]   (default 16)
+# usage: bench/make-fixture.sh [--power 10..22] [--circuit poseidon|sha256]   (default 16, poseidon)
 #
 # The powers of tau and the key are made with Peregrine's setup tools (`ptau new|contribute|prepare`,
 # `setup`, `zkey contribute`), and the key is checked once with `snarkjs zkey verify`; with
@@ -17,11 +19,14 @@
 set -euo pipefail
 
 power=16
+circuit=poseidon
 while [ $# -gt 0 ]; do
   case "$1" in
     --power) power=${2:?--power needs a value}; shift 2 ;;
     --power=*) power=${1#--power=}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --circuit) circuit=${2:?--circuit needs a value}; shift 2 ;;
+    --circuit=*) circuit=${1#--circuit=}; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "make-fixture: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -30,9 +35,22 @@ case "$power" in
   *) echo "make-fixture: --power must be between 10 and 22 (got '$power')" >&2; exit 2 ;;
 esac
 
+case "$circuit" in
+  poseidon|sha256) ;;
+  *) echo "make-fixture: --circuit must be poseidon or sha256 (got '$circuit')" >&2; exit 2 ;;
+esac
+if [ "$circuit" = sha256 ] && [ "$power" -lt 15 ]; then
+  echo "make-fixture: a SHA-256 chain needs at least --power 15 (one block is ~29.4k constraints)" >&2
+  exit 2
+fi
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench
-dir=$cache/poseidon$power
+if [ "$circuit" = poseidon ]; then
+  dir=$cache/poseidon$power
+else
+  dir=$cache/${circuit}_$power   # sha256_16: the digits of the name stay apart from the power
+fi
 ptau=$cache/ptau/pot${power}_final.ptau
 
 if [ -f "$dir/.complete" ]; then
@@ -55,7 +73,7 @@ bin=$(bash "$root/scripts/npm-tools.sh")
 circomlib=$root/tools/node/node_modules/circomlib/circuits
 export NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=8192}"
 snarkjs() { "$bin/snarkjs" "$@"; }
-log() { echo "make-fixture[$power] $(date +%H:%M:%S): $*" >&2; }
+log() { echo "make-fixture[$circuit $power] $(date +%H:%M:%S): $*" >&2; }
 step() { # step <output> <description> <command...>: runs command unless output exists
   local out=$1 what=$2; shift 2
   if [ -s "$out" ]; then log "have $what ($out)"; return 0; fi
@@ -100,12 +118,23 @@ if [ ! -s "$ptau" ]; then
 fi
 
 # --- circuit ----------------------------------------------------------------------------------------
-# circom2 runs under WASI and only sees paths below its working directory, so the two circomlib
-# files Poseidon needs are copied next to the circuit and included by relative path.
+# circom2 runs under WASI and only sees paths below its working directory, so the circomlib files
+# the circuit needs are copied next to it and included by relative path.
 cd "$dir"
-cp "$circomlib/poseidon.circom" "$circomlib/poseidon_constants.circom" .
+if [ "$circuit" = poseidon ]; then
+  cp "$circomlib/poseidon.circom" "$circomlib/poseidon_constants.circom" .
+  libfiles=(poseidon.circom poseidon_constants.circom)
+  hash_name="Poseidon(2)" chain_name=PoseidonChain
+else
+  mkdir -p lib/sha256
+  cp "$circomlib"/sha256/*.circom lib/sha256/
+  cp "$circomlib"/{binsum,bitify,comparators,aliascheck,compconstant}.circom lib/
+  libfiles=(lib)
+  hash_name="Sha256(256)" chain_name=Sha256Chain
+fi
 write_circuit() { # write_circuit <n> <file>
-  cat > "$2" <<EOF
+  if [ "$circuit" = poseidon ]; then
+    cat > "$2" <<EOF
 pragma circom 2.0.0;
 include "poseidon.circom";
 
@@ -129,9 +158,45 @@ template PoseidonChain(n) {
 
 component main {public [a]} = PoseidonChain($1);
 EOF
+  else
+    cat > "$2" <<EOF
+pragma circom 2.0.0;
+include "lib/sha256/sha256.circom";
+include "lib/bitify.circom";
+
+// A chain of n SHA-256 digests of 256-bit messages: d[0] = SHA-256(in), d[i+1] = SHA-256(d[i]).
+// Almost every witness value is a bit. The output packs the first 248 bits of the last digest.
+template Sha256Chain(n) {
+    signal input in[256];
+    signal output out;
+    component h[n];
+    for (var i = 0; i < n; i++) {
+        h[i] = Sha256(256);
+        for (var k = 0; k < 256; k++) {
+            if (i == 0) {
+                h[i].in[k] <== in[k];
+            } else {
+                h[i].in[k] <== h[i - 1].out[k];
+            }
+        }
+    }
+    component pack = Bits2Num(248);
+    for (var k = 0; k < 248; k++) {
+        pack.in[k] <== h[n - 1].out[k];
+    }
+    out <== pack.out;
+}
+
+component main = Sha256Chain($1);
+EOF
+  fi
 }
 r1cs_constraints() { snarkjs r1cs info "$1" 2>&1 | sed -n 's/.*# of Constraints: *\([0-9]*\).*/\1/p'; }
-npub=1 nout=1   # public input a, output out
+if [ "$circuit" = poseidon ]; then
+  npub=1 nout=1   # public input a, output out
+else
+  npub=0 nout=1   # output out
+fi
 
 if [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; then
   # Measure the constraints of one hash, then fit as many as the 2^power domain holds. snarkjs
@@ -139,13 +204,13 @@ if [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; then
   # nConstraints must be at most 2^power - nPubInputs - nOutputs - 1.
   mkdir -p probe
   write_circuit 1 probe/probe.circom
-  cp poseidon.circom poseidon_constants.circom probe/
+  cp -r "${libfiles[@]}" probe/
   (cd probe && "$bin/circom2" probe.circom --r1cs --O2 -o . >/dev/null)
   per_hash=$(r1cs_constraints probe/probe.r1cs)
   rm -rf probe
-  [ -n "$per_hash" ] && [ "$per_hash" -gt 0 ] || { echo "make-fixture: could not measure Poseidon constraints" >&2; exit 1; }
+  [ -n "$per_hash" ] && [ "$per_hash" -gt 0 ] || { echo "make-fixture: could not measure $hash_name constraints" >&2; exit 1; }
   n=$(( ((1 << power) - npub - nout - 1) / per_hash ))
-  log "Poseidon(2) = $per_hash constraints; chaining $n hashes"
+  log "$hash_name = $per_hash constraints; chaining $n hashes"
   write_circuit "$n" circuit.circom
   echo "$n" > n_hashes
   log "compiling circuit (circom2 --O2)..."
@@ -189,7 +254,13 @@ vkey_export() { snarkjs zkey export verificationkey circuit.zkey vk.tmp >&2 && m
 step verification_key.json "export verification key" vkey_export
 
 # --- input and witness ------------------------------------------------------------------------------
-[ -s input.json ] || echo '{"a": "1", "b": "2"}' > input.json
+if [ ! -s input.json ]; then
+  if [ "$circuit" = poseidon ]; then
+    echo '{"a": "1", "b": "2"}' > input.json
+  else # the bits of the bytes 0, 1, ..., 31 (least significant bit first)
+    python3 -c 'import json; print(json.dumps({"in": [str((i // 8 >> (i % 8)) & 1) for i in range(256)]}))' > input.json
+  fi
+fi
 wtns_calc() {
   snarkjs wtns calculate circuit_js/circuit.wasm input.json witness.tmp >&2 &&
     snarkjs wtns check circuit.r1cs witness.tmp >&2 && mv witness.tmp witness.wtns
@@ -198,7 +269,7 @@ step witness.wtns "witness calculate + check" wtns_calc
 
 cat > fixture.json <<EOF
 {
-  "circuit": "PoseidonChain($(cat n_hashes))",
+  "circuit": "$chain_name($(cat n_hashes))",
   "power": $power,
   "n_hashes": $(cat n_hashes),
   "constraints": $constraints,

@@ -394,6 +394,72 @@ private:
     std::vector<J> b_;
 };
 
+// The sum of the points P_i, b <= i < e, whose flag one[i] is set, by a tree of batched affine
+// additions: the points are gathered in blocks and added in pairs, each round with one shared
+// inversion (about 6 products per addition), until few are left; those go into a Jacobian sum.
+template <class J>
+J sum_ones(const std::uint8_t* bases, const std::uint8_t* one, std::size_t b, std::size_t e) {
+    using Aff = typename J::Aff;
+    using F = typename J::Field;
+    constexpr std::size_t kBlock = 4096;
+    constexpr std::size_t kMinPairs = 48;  // below this, an inversion costs more than it saves
+    static thread_local std::vector<Aff> pts;
+    static thread_local std::vector<F> num, den, lam, tmp, pre;
+    for (auto* v : {&num, &den, &lam, &tmp, &pre})
+        if (v->size() < kBlock / 2) v->resize(kBlock / 2);
+    pts.reserve(kBlock);
+    J acc = J::infinity();
+    for (std::size_t i = b; i < e;) {
+        pts.clear();
+        for (; i < e && pts.size() < kBlock; ++i) {
+            if (!one[i]) continue;
+            const Aff p = load<J>(bases + i * sizeof(Aff));
+            if (!p.is_infinity()) pts.push_back(p);
+        }
+        while (pts.size() >= 2 * kMinPairs) {
+            const std::size_t m = pts.size() / 2;
+            for (std::size_t k = 0; k < m; ++k) {
+                const Aff &a = pts[2 * k], &q = pts[2 * k + 1];
+                if (a.x == q.x) {
+                    if (a.y == q.y) {  // a doubling (y != 0: the groups have odd order)
+                        const F xx = a.x.square();
+                        num[k] = xx.dbl() + xx;
+                        den[k] = a.y.dbl();
+                    } else {  // a == -q: the pair sums to infinity
+                        num[k] = F::zero();
+                        den[k] = F::zero();
+                    }
+                } else {
+                    num[k] = q.y - a.y;
+                    den[k] = q.x - a.x;
+                }
+            }
+            batch_inverse(den.data(), m, pre.data());
+            mul_n(lam.data(), num.data(), den.data(), m);
+            mul_n(tmp.data(), lam.data(), lam.data(), m);
+            for (std::size_t k = 0; k < m; ++k) {  // x3 = lambda^2 - x1 - x2; tmp = x1 - x3
+                num[k] = tmp[k] - pts[2 * k].x - pts[2 * k + 1].x;
+                tmp[k] = pts[2 * k].x - num[k];
+            }
+            mul_n(tmp.data(), lam.data(), tmp.data(), m);
+            const bool odd = pts.size() % 2 != 0;
+            const Aff last = pts.back();
+            std::size_t out = 0;
+            for (std::size_t k = 0; k < m; ++k) {  // out <= k: pts[2k] is read before pts[out] is written
+                if (den[k].is_zero()) continue;
+                const F y3 = tmp[k] - pts[2 * k].y;
+                pts[out].x = num[k];
+                pts[out].y = y3;
+                ++out;
+            }
+            if (odd) pts[out++] = last;
+            pts.resize(out);
+        }
+        for (const Aff& p : pts) acc = acc.add(p);
+    }
+    return acc;
+}
+
 struct MsmPlan {
     unsigned c;
     bool affine;
@@ -499,10 +565,14 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, 
     chunks_ = std::clamp<std::size_t>(chunks, 1, std::max<std::size_t>(1, n));
     step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
     digits_ = alloc_big_array<std::int16_t>(2 * n * nwin_);  // every entry is written by recode()
+    ones_ = alloc_big_array<std::uint8_t>(n);                // so is this one
+    one_ = ones_.get();
+    ntrivial_ = n == 0 ? 0 : std::clamp<std::size_t>(n / 16384, 1, 4);
+    trivial_step_ = n == 0 ? 0 : (n + ntrivial_ - 1) / ntrivial_;
     endo_x_ = alloc_big_array<decltype(J::Aff::x)>(n);
     dig_ = digits_.get();
     dig_stride_ = 2 * n;
-    partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_, J::infinity());
+    partial_.assign(n == 0 ? 0 : std::size_t(nwin_) * chunks_ + ntrivial_, J::infinity());
 }
 
 template <class J>
@@ -519,17 +589,28 @@ void MsmJob<J>::release_bases() {
 template <class J>
 void MsmJob<J>::release_digits() {
     digits_.reset();
+    ones_.reset();
 }
 
 template <class J>
 void MsmJob<J>::recode_digits(const Limbs* scalars, std::size_t lo, std::size_t hi) {
     if (!digits_) throw std::logic_error("msm: recode() on a job that shares digits");
+    std::int16_t* out = digits_.get();
     for (std::size_t i = lo; i < hi; ++i) {
-        const GlvSplit s = glv_split(scalars[i]);
+        const Limbs& k = scalars[i];
+        // Scalar 1 (half the values of a bit-heavy witness): no digits, the point goes to the
+        // plain sum of such points (sum_ones) rather than into window 0's bucket 1, where every
+        // one of them would conflict with the others.
+        const bool one = k[0] == 1 && (k[1] | k[2] | k[3]) == 0;
+        ones_[i] = one ? 1 : 0;
+        if (one || (k[0] | k[1] | k[2] | k[3]) == 0) {
+            for (unsigned w = 0; w < nwin_; ++w) out[w * dig_stride_ + 2 * i] = out[w * dig_stride_ + 2 * i + 1] = 0;
+            continue;
+        }
+        const GlvSplit s = glv_split(k);
         std::int16_t d1[kMaxWindows], d2[kMaxWindows];
         recode_scalar(s.k1, c_, nwin_, d1);
         recode_scalar(s.k2, c_, nwin_, d2);
-        std::int16_t* out = digits_.get();
         for (unsigned w = 0; w < nwin_; ++w) {
             out[w * dig_stride_ + 2 * i] = (std::int16_t)(s.neg1 ? -d1[w] : d1[w]);
             out[w * dig_stride_ + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
@@ -548,6 +629,12 @@ void MsmJob<J>::prepare_bases(std::size_t lo, std::size_t hi) {
 
 template <class J>
 void MsmJob<J>::run_task(std::size_t t) {
+    const std::size_t nwt = std::size_t(nwin_) * chunks_;
+    if (t >= nwt) {  // the sum of the points whose scalar is 1, in ntrivial_ ranges
+        const std::size_t b = std::min(n_, (t - nwt) * trivial_step_), e = std::min(n_, b + trivial_step_);
+        partial_[t] = sum_ones<J>(bases_, one_, b, e);
+        return;
+    }
     const unsigned w = (unsigned)(t % nwin_);
     const std::size_t ch = t / nwin_;
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
@@ -565,6 +652,7 @@ J MsmJob<J>::result() const {
         for (unsigned s = 0; s < c_; ++s) acc = acc.dbl();
         for (std::size_t ch = 0; ch < chunks_; ++ch) acc = acc.add(partial_[ch * nwin_ + w]);
     }
+    for (std::size_t k = 0; k < ntrivial_; ++k) acc = acc.add(partial_[std::size_t(nwin_) * chunks_ + k]);
     return acc;
 }
 

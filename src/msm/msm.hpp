@@ -74,7 +74,8 @@ public:
     void share_digits(const MsmJob<J2>& src, std::size_t first);
     unsigned window_bits() const { return c_; }
     bool affine_buckets() const { return affine_; }
-    std::size_t tasks() const { return n_ == 0 ? 0 : std::size_t(nwin_) * chunks_; }
+    // One task per window and chunk, then ntrivial_ tasks that sum the points whose scalar is 1.
+    std::size_t tasks() const { return n_ == 0 ? 0 : std::size_t(nwin_) * chunks_ + ntrivial_; }
     void run_task(std::size_t t);
     J result() const;
     // Free the per-point buffers once every task has run (result() still works): the
@@ -91,6 +92,9 @@ private:
     bool affine_;
     BigArray<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
     const std::int16_t* dig_;         // digits_, or a shared job's
+    BigArray<std::uint8_t> ones_;     // 1 where the scalar is 1 (its digits are then all 0)
+    const std::uint8_t* one_;         // ones_, or a shared job's
+    std::size_t ntrivial_ = 0, trivial_step_ = 0;  // tasks summing the scalar-1 points, points each
     std::size_t dig_stride_;          // int16s per window row
     BigArray<decltype(J::Aff::x)> endo_x_;  // x of phi(P_i) = (beta x_i, y_i); y is read from the bases
     std::vector<J> partial_;
@@ -101,7 +105,9 @@ template <class J2>
 void MsmJob<J>::share_digits(const MsmJob<J2>& src, std::size_t first) {
     if (src.c_ != c_ || first > src.n_ || n_ > src.n_ - first) throw std::invalid_argument("msm: digits cannot be shared");
     digits_.reset();
+    ones_.reset();
     dig_ = src.dig_ + 2 * first;
+    one_ = src.one_ + first;
     dig_stride_ = src.dig_stride_;
 }
 

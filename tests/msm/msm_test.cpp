@@ -25,7 +25,8 @@ template <class J>
 using MsmFn = std::function<J(const std::uint8_t*, const Limbs*, std::size_t, ThreadPool&)>;
 
 template <class J>
-void check_msm(std::size_t n, unsigned threads, std::uint64_t seed, MsmFn<J> msm, const typename J::Aff& gen) {
+void check_msm(std::size_t n, unsigned threads, std::uint64_t seed, MsmFn<J> msm, const typename J::Aff& gen,
+               bool bit_heavy = false) {
     std::mt19937_64 rng(seed);
     const Limbs r = FrParams::MOD;
     std::vector<typename J::Aff> pts;
@@ -44,6 +45,11 @@ void check_msm(std::size_t n, unsigned threads, std::uint64_t seed, MsmFn<J> msm
             pts.push_back(base.to_affine());
         }
         Limbs k;
+        if (bit_heavy) {  // mostly 1 (runs of them, over repeated and negated points), some 0
+            k = i % 10 == 9 ? random_below(rng, r) : Limbs{i % 3 == 0 ? 0u : 1u, 0, 0, 0};
+            ks.push_back(k);
+            continue;
+        }
         switch (i % 11) {
             case 0: k = Limbs{0, 0, 0, 0}; break;
             case 1: k = Limbs{1, 0, 0, 0}; break;
@@ -110,6 +116,11 @@ MsmFn<J> job_fn(std::size_t chunks, bool reverse) {
     };
 }
 
+template <class J>
+MsmFn<J> job_fn_fwd(std::size_t chunks) {
+    return job_fn<J>(chunks, false);
+}
+
 TEST(Msm, JobTasksInAnyOrderAndChunks) {
     for (std::size_t chunks : {1, 3, 7}) {
         check_msm<G1>(900, 2, 300 + chunks, job_fn<G1>(chunks, chunks == 3), g1_generator());
@@ -154,6 +165,34 @@ TEST(Msm, GlvEndomorphismIsLambda) {
 
 // Jobs sharing one recoding (as the prover does for A, B and C): G1 and G2 bases, whole range and
 // a suffix, against the plain MSM.
+// Scalars 0 and 1 (a bit-heavy witness) take the separate tree sum of the scalar-1 points.
+TEST(Msm, BitHeavyScalars) {
+    for (std::size_t n : {50, 300, 3000}) {
+        check_msm<G1>(n, 2, n + 5, msm_g1, g1_generator(), true);
+        check_msm<G1>(n, 1, n + 6, job_fn_fwd<G1>(3), g1_generator(), true);
+    }
+    check_msm<G2>(700, 2, 11, msm_g2, g2_generator(), true);
+    for (unsigned c : {4u, 13u}) {
+        auto g1 = [=](const std::uint8_t* b, const Limbs* k, std::size_t n, ThreadPool& p) {
+            return msm_g1_with(b, k, n, c, true, p);
+        };
+        check_msm<G1>(1000, 2, c, g1, g1_generator(), true);
+    }
+    // One point over and over, a third of them negated, every scalar 1: the pairwise sums meet
+    // doublings and pairs that cancel to infinity.
+    const G1Affine p = G1::from_affine(g1_generator()).mul(Limbs{7, 0, 0, 0}).to_affine();
+    for (std::size_t n : {200, 1001, 5000}) {
+        std::vector<G1Affine> same(n, p);
+        for (std::size_t i = 0; i < n; i += 3) same[i] = same[i].neg();
+        const std::vector<Limbs> ks(n, Limbs{1, 0, 0, 0});
+        const std::size_t neg = (n + 2) / 3;
+        const G1 expect = G1::from_affine(p).mul(Limbs{n - 2 * neg, 0, 0, 0});
+        ThreadPool pool(2);
+        auto bytes = to_bytes<G1>(same);
+        EXPECT_EQ(msm_g1(bytes.data() + 1, ks.data(), n, pool), expect) << n;
+    }
+}
+
 TEST(Msm, JobsShareDigits) {
     std::mt19937_64 rng(21);
     const std::size_t n = 700, first = 3;
