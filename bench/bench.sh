@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Groth16 proving benchmark: Peregrine vs snarkjs (and rapidsnark, when RAPIDSNARK is set) on the
-# cached Poseidon-chain fixture (see bench/make-fixture.sh). Runs are interleaved round-robin in one
+# cached Poseidon- or SHA-256-chain fixture (see bench/make-fixture.sh). Runs are interleaved round-robin in one
 # invocation; each run is timed with /usr/bin/time (wall seconds, peak RSS). One warm-up run per
 # tool is untimed; its proof and the last timed proof of each tool are checked with
 # `snarkjs groth16 verify` outside the timing.
 #
-# usage: bench/bench.sh [--power 12..22] [--runs N] [--threads N] [--kernel K] [--allow-missing] [--out DIR]
+# usage: bench/bench.sh [--power 12..22] [--circuit C] [--runs N] [--threads N] [--kernel K] [--allow-missing]
+#                       [--out DIR] [--csv FILE]
 #   --power N        fixture size: FFT domain 2^N (default 16)
+#   --circuit C      poseidon (default: full-size witness values) or sha256 (mostly 0/1 values)
 #   --kernel K       Peregrine's field kernel: auto (default), adx (PEREGRINE_NO_IFMA=1: what a CPU
 #                    without AVX-512 IFMA runs) or portable (also PEREGRINE_NO_ADX=1: what aarch64 runs)
 #   --runs N         timed rounds, at least 3 (default 5)
@@ -15,14 +17,15 @@
 #                    (snarkjs cannot be limited; default: every tool uses all cores)
 #   --allow-missing  skip Peregrine if build/release/peregrine does not exist and cannot be
 #                    configured (no CMakePresets.json); without it that is an error
-#   --out DIR        where proofs, logs and results.tsv go (default: a new /tmp/peregrine-bench.*)
+#   --out DIR        where proofs, logs, results.tsv and summary.csv go (default: a new /tmp/peregrine-bench.*)
+#   --csv FILE       also append the summary rows (one per tool) to FILE, with a header if it is new
 # env:
 #   RAPIDSNARK=/path/to/prover   also benchmark rapidsnark's standalone prover
 #   PEREGRINE=/path/to/binary    use this binary instead of build/release/peregrine
 #   PEREGRINE_CACHE              fixture cache root (default ~/.cache/peregrine)
 set -euo pipefail
 
-power=16 runs=5 threads="" allow_missing=0 out="" kernel=auto
+power=16 runs=5 threads="" allow_missing=0 out="" kernel=auto circuit=poseidon csv=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --power) power=${2:?}; shift 2 ;;
@@ -36,13 +39,19 @@ while [ $# -gt 0 ]; do
     --allow-missing) allow_missing=1; shift ;;
     --out) out=${2:?}; shift 2 ;;
     --out=*) out=${1#*=}; shift ;;
-    -h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --circuit) circuit=${2:?}; shift 2 ;;
+    --circuit=*) circuit=${1#*=}; shift ;;
+    --csv) csv=${2:?}; shift 2 ;;
+    --csv=*) csv=${1#*=}; shift ;;
+    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 die() { echo "bench: error: $*" >&2; exit 1; }
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 3 ] || die "--runs must be an integer >= 3 (got '$runs')"
 [ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer"
+case "$circuit" in poseidon|sha256) ;; *) die "--circuit must be poseidon or sha256 (got '$circuit')" ;; esac
+[ -z "$csv" ] || csv=$(realpath -m "$csv")
 kernel_env=()
 case "$kernel" in
   auto) ;;
@@ -91,11 +100,12 @@ if [ -n "$rapidsnark" ] && [ ! -x "$rapidsnark" ]; then
 fi
 
 # --- fixture ------------------------------------------------------------------------------------
-fixture=$(bash bench/make-fixture.sh --power "$power") || die "fixture generation failed"
+fixture=$(bash bench/make-fixture.sh --power "$power" --circuit "$circuit") || die "fixture generation failed"
 zkey=$fixture/circuit.zkey wtns=$fixture/witness.wtns vkey=$fixture/verification_key.json
 for f in "$zkey" "$wtns" "$vkey"; do [ -s "$f" ] || die "fixture file $f is missing"; done
 constraints=$(sed -n 's/.*"constraints": *\([0-9]*\).*/\1/p' "$fixture/fixture.json")
 n_hashes=$(sed -n 's/.*"n_hashes": *\([0-9]*\).*/\1/p' "$fixture/fixture.json")
+chain=$(sed -n 's/.*"circuit": *"\([A-Za-z0-9]*\)(.*/\1/p' "$fixture/fixture.json")
 
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/peregrine-bench.XXXXXX")
 mkdir -p "$out"
@@ -160,7 +170,7 @@ else
 fi
 echo "commit:   $rev"
 echo "fixture:  $fixture"
-echo "circuit:  PoseidonChain($n_hashes), $constraints constraints, domain 2^$power"
+echo "circuit:  $chain($n_hashes), $constraints constraints, domain 2^$power"
 echo "runs:     $runs timed rounds (interleaved) + 1 warm-up per tool${threads:+, threads $threads}"
 echo "tools:    ${tools[*]}"
 [ -n "$peregrine" ] && echo "  peregrine:  $peregrine (kernel: $kernel)"
@@ -219,4 +229,21 @@ else
   echo "(Peregrine skipped: no binary; ratios vs Peregrine unavailable)"
   [ -n "$rapidsnark" ] && ratio snarkjs rapidsnark
 fi
-echo "all proofs verified with snarkjs groth16 verify; raw results: $results"
+# One CSV row per tool: the run's conditions, then the medians (ratio: this tool's time / the first's).
+summary=$out/summary.csv
+header='date,cpu,cores,load1,commit,circuit,power,constraints,kernel,threads,tool,runs,median_s,min_s,max_s,peak_rss_mib,time_vs_'$ref
+{
+  echo "$header"
+  for t in "${tools[@]}"; do
+    read -r mn mx < <(awk -F'\t' -v t="$t" '$1==t {if (mn=="" || $3<mn) mn=$3; if ($3>mx) mx=$3} END {print mn, mx}' "$results")
+    printf '%s,"%s",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%.3f\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      "${cpu//\"/}" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${rev%% *}" "$circuit" "$power" "$constraints" \
+      "$([ "$t" = peregrine ] && echo "$kernel" || echo -)" "${threads:-all}" "$t" "$runs" "${med[$t]}" "$mn" "$mx" \
+      "$(echo "${peak[$t]} / 1024" | bc -l)" "$(echo "${med[$t]} / ${med[$ref]}" | bc -l)"
+  done
+} > "$summary"
+if [ -n "$csv" ]; then
+  [ -s "$csv" ] || echo "$header" > "$csv"
+  tail -n +2 "$summary" >> "$csv"
+fi
+echo "all proofs verified with snarkjs groth16 verify; raw results: $results; summary: $summary${csv:+ (appended to $csv)}"
