@@ -10,9 +10,10 @@ made with the openssl CLI in the work directory; redis-server listens on TLS onl
     signals against the input;
   - one job is queued before any worker runs: the size of its witness in Redis is measured, and
     after the jobs are final no witness key is left;
-  - peregrine_results_stored counts the job records kept;
+  - peregrine_results_stored counts the job records kept; a 3 MB reply is read back intact;
   - wrong settings give a 503 naming the problem and no crash: another CA, an address that is not
     in the certificate (rediss://127.0.0.1), no client certificate;
+  - Redis restarted: 503 while it is down, then the instances reconnect by themselves;
   - the consumer of a worker killed with SIGKILL is removed from the group by the next worker
     (--lease-seconds 1: after 3 s idle), and a worker stopped with SIGTERM removes its own;
   - SIGTERM of the API instance does not wait for the unfetched result (it stays in Redis).
@@ -254,6 +255,17 @@ try:
     st, metrics = api.request("GET", "/metrics")
     m = re.search(r"^peregrine_results_stored (\d+)", metrics or "", re.M)
     check(m and int(m.group(1)) == len(inputs), "peregrine_results_stored %s (jobs kept: %d)" % (m and m.group(1), len(inputs)))
+
+    # A large reply over TLS (many TLS records, fed to hiredis's reader in pieces): a job record
+    # with a 3 MB error text, read back through the API.
+    big = "".join("%07d " % i for i in range(375000))
+    subprocess.run(["redis-cli", "-h", "localhost", "-p", str(RPORT), "--tls", "--cacert", tls("ca.crt"),
+                    "--cert", tls("client.crt"), "--key", tls("client.key"), "-x", "HSET", "peregrine:job:bigreply",
+                    "error"], input=big, capture_output=True, text=True, timeout=10)
+    cli("HSET", "peregrine:job:bigreply", "id", "bigreply", "circuit", "multiplier", "status", "failed")
+    st, body = api.request("GET", "/v1/proofs/bigreply")
+    check(st == 200 and body.get("error") == big, "a %d-byte field read back over TLS intact (%s)" % (len(big), st))
+    cli("DEL", "peregrine:job:bigreply")
 
     # Wrong settings: 503 naming the problem, the instance keeps running.
     bad = [("another CA", "rediss://localhost:%d?ca=%s&cert=%s&key=%s" % (RPORT, tls("other-ca.crt"), tls("client.crt"), tls("client.key")),
