@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Writes the seed corpora of the fuzz targets into <out>/<target>/ from the test fixtures (small
-# files only) and a few synthesized inputs (a .ptau of power 1, inputs for fuzz_input's signals).
+# files only) and a few synthesized inputs (a .ptau of power 1, inputs for fuzz_input's signals,
+# raw HTTP requests for fuzz_http).
 # Usage: fuzz/make_seeds.py <out-dir>
 import os
 import shutil
@@ -73,3 +74,44 @@ for i, text in enumerate([
         '{"in": "21888242871839275222246405745257275088548364400416034343698204186575808495617",'
         ' "m": [], "p": {}}']):
     put("input", "synth%d.json" % i, text.encode())
+
+# fuzz_http: raw requests to serve's routes for the circuit "multiplier" (fixture input.json).
+with open(os.path.join(data, "multiplier", "input.json"), "rb") as f:
+    job = f.read()
+JOB_ID = b"0123456789abcdef0123456789abcdef"
+
+
+def request(method, path, body=None, headers=(), length=None):
+    head = [b"%s %s HTTP/1.1" % (method, path), b"Host: localhost:9080"] + list(headers)
+    if body is not None:
+        head += [b"Content-Type: application/json", b"Content-Length: %d" % (len(body) if length is None else length)]
+    return b"\r\n".join(head) + b"\r\n\r\n" + (body or b"")
+
+
+def chunked(body, size=16):
+    parts = [b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size]) for i in range(0, len(body), size)]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+for name, blob in [
+        ("post_job", request(b"POST", b"/v1/circuits/multiplier/proofs", job)),
+        ("post_bad_input", request(b"POST", b"/v1/circuits/multiplier/proofs", b'{"a": "1", "b": [2]}')),
+        ("post_unknown_circuit", request(b"POST", b"/v1/circuits/nope/proofs", job)),
+        ("post_form", request(b"POST", b"/v1/circuits/multiplier/proofs", b"a=1&b=2",
+                              [b"Content-Type: application/x-www-form-urlencoded"])),
+        ("post_chunked", request(b"POST", b"/v1/circuits/multiplier/proofs", None,
+                                 [b"Content-Type: application/json", b"Transfer-Encoding: chunked"]) + chunked(job)),
+        ("post_length_short", request(b"POST", b"/v1/circuits/multiplier/proofs", job, length=len(job) + 40)),
+        ("post_length_negative", request(b"POST", b"/v1/circuits/multiplier/proofs", job, length=-1)),
+        ("post_rapidsnark", request(b"POST", b"/input/multiplier", job)),
+        ("get_job", request(b"GET", b"/v1/proofs/" + JOB_ID)),
+        ("delete_job", request(b"DELETE", b"/v1/proofs/" + JOB_ID)),
+        ("get_circuits", request(b"GET", b"/v1/circuits", headers=[b"Accept: application/json"])),
+        ("get_healthz", request(b"GET", b"/healthz", headers=[b"Connection: close"])),
+        ("get_metrics", request(b"GET", b"/metrics", headers=[b"Authorization: Bearer 0123456789abcdef"])),
+        ("get_status", request(b"GET", b"/status")),
+        ("post_cancel", request(b"POST", b"/cancel", b"")),
+        ("get_query_range", request(b"GET", b"/v1/proofs/x%2Fy?a=1&b=%zz", headers=[b"Range: bytes=0-10,20-"])),
+        ("http10", b"GET /healthz HTTP/1.0\r\n\r\n"),
+]:
+    put("http", name + ".http", blob)

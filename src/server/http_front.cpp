@@ -168,6 +168,39 @@ private:
     Clock::time_point wdl_;
 };
 
+// handle_raw's stream: reads a request from a string, appends the response to another.
+class StringStream : public httplib::Stream {
+public:
+    StringStream(const std::string& in, std::string& out, const std::string& ip) : in_(in), out_(out), ip_(ip) {}
+    bool is_readable() const override { return pos_ < in_.size(); }
+    bool is_writable() const override { return true; }
+    ssize_t read(char* ptr, size_t size) override {
+        const std::size_t k = std::min(size, in_.size() - pos_);
+        std::memcpy(ptr, in_.data() + pos_, k);
+        pos_ += k;
+        return (ssize_t)k;
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        out_.append(ptr, size);
+        return (ssize_t)size;
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        ip = ip_;
+        port = 40000;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        ip = "127.0.0.1";
+        port = 9080;
+    }
+    socket_t socket() const override { return 0; }
+
+private:
+    const std::string& in_;
+    std::string& out_;
+    std::string ip_;
+    std::size_t pos_ = 0;
+};
+
 class ConnPool {
 public:
     void start(unsigned n, std::size_t cap, std::function<void(Conn*)> fn) {
@@ -355,6 +388,17 @@ void HttpFront::serve_conn(Conn* c) {
     c->phase = Conn::Phase::idle;
     c->deadline = Clock::now() + secs(o_.idle_timeout_s);
     give_back(c);
+}
+
+std::string HttpFront::handle_raw(const std::string& request, const std::string& remote_ip) {
+    std::string out;
+    StringStream strm(request, out, remote_ip);
+    bool closed = false;
+    try {
+        process_request(strm, true, closed, {});
+    } catch (...) {
+    }
+    return out;
 }
 
 void HttpFront::loop() {

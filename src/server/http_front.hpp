@@ -73,6 +73,12 @@ public:
 
     std::size_t open_connections() const { return open_.load(); }
 
+    // For the fuzz target (fuzz/fuzz_http.cpp): one raw request (request line, headers, body, as
+    // a client sent them) through cpp-httplib's parser, the hooks, routing and handlers, on the
+    // calling thread and without a socket (the event loop's checks above are not applied).
+    // Returns the raw response.
+    std::string handle_raw(const std::string& request, const std::string& remote_ip = "127.0.0.1");
+
     struct Conn;
 
 private:

@@ -2,6 +2,7 @@
 // `peregrine serve`: an HTTP proving service (see docs/serve.md).
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <string>
 
 namespace peregrine::server {
@@ -32,6 +33,21 @@ struct ServeOptions {
     std::string auth_token_file;     // non-empty: every route but /healthz needs `Authorization: Bearer <token>`
     double rate_limit = 0;           // > 0: requests per second per client address (burst: twice that); beyond: 429
     bool rapidsnark_routes = false;  // POST /input/<c>, GET /status, POST /cancel
+};
+
+// serve's hooks, routes and handlers for one circuit, in process and without sockets: the entry
+// point of the fuzz target fuzz/fuzz_http.cpp. handle() takes the raw bytes of one request and
+// returns the raw response (HttpFront::handle_raw); accepted jobs are proved by o.workers workers.
+class InProcessServer {
+public:
+    InProcessServer(const ServeOptions& o, const std::string& circuit, const std::string& zkey_path,
+                    const std::string& witness_library);
+    ~InProcessServer();  // cancels and joins the jobs still queued or running
+    std::string handle(const std::string& raw_request);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 // Loads the circuits, serves until SIGTERM or SIGINT, then shuts down gracefully. Returns the
