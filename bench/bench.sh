@@ -238,7 +238,7 @@ header='date,cpu,cores,load1,commit,circuit,power,constraints,kernel,threads,too
     read -r mn mx < <(awk -F'\t' -v t="$t" '$1==t {if (mn=="" || $3<mn) mn=$3; if ($3>mx) mx=$3} END {print mn, mx}' "$results")
     printf '%s,"%s",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%.3f\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
       "${cpu//\"/}" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${rev%% *}" "$circuit" "$power" "$constraints" \
-      "$([ "$t" = peregrine ] && echo "$kernel" || echo -)" "${threads:-all}" "$t" "$runs" "${med[$t]}" "$mn" "$mx" \
+      "$([ "$t" = peregrine ] && echo "$kernel" || echo -)" "$([ "$t" = snarkjs ] && echo all || echo "${threads:-all}")" "$t" "$runs" "${med[$t]}" "$mn" "$mx" \
       "$(echo "${peak[$t]} / 1024" | bc -l)" "$(echo "${med[$t]} / ${med[$ref]}" | bc -l)"
   done
 } > "$summary"
