@@ -125,7 +125,7 @@ int cmd_witness(const std::string& dir, const std::string& input_path, const std
     const auto t1 = std::chrono::steady_clock::now();
     const witness::WitnessBuffer w = calculate_witness(lib, input, input_path);
     const double calc_ms = ms_since(t1);
-    write_files_atomically({{out_path, std::string(w.view())}});
+    write_file_atomically(out_path, w.view());
     if (verbose) {
         std::fprintf(stderr, "peregrine: %s: %u witness values; timings (ms): witness %.1f, total %.1f\n",
                      lib.circuit_name().c_str(), lib.witness_size(), calc_ms, ms_since(t0));

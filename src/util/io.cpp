@@ -67,7 +67,7 @@ void set_new_file_mode(int fd) {
 
 namespace {
 
-std::string write_temp(const std::string& path, const std::string& content) {
+std::string write_temp(const std::string& path, std::string_view content) {
     std::string tmpl = path + ".tmp.XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
@@ -147,7 +147,11 @@ void fsync_parent_dir(const std::string& path) {
     ::close(fd);
 }
 
-void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+namespace {
+
+using Outputs = std::vector<std::pair<std::string, std::string_view>>;
+
+void write_outputs(const Outputs& files) {
     const int fail_at = g_fail_rename_at;
     g_fail_rename_at = -1;
     for (std::size_t i = 0; i < files.size(); ++i) {
@@ -212,6 +216,17 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
     }
     for (const auto& f : files) fsync_parent_dir(f.first);
 }
+
+}  // namespace
+
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files) {
+    Outputs views;
+    views.reserve(files.size());
+    for (const auto& [path, content] : files) views.emplace_back(path, content);
+    write_outputs(views);
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) { write_outputs({{path, content}}); }
 
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
     MappedFile f(path);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace peregrine {
@@ -35,6 +36,8 @@ private:
 // symlink, directory, device or FIFO) is refused before anything is written: it is never replaced.
 // Throws Error naming the path on failure (and removes the temporaries).
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
+// The same for one file, without copying its contents (a witness of 2^20 values is 32 MiB).
+void write_file_atomically(const std::string& path, std::string_view content);
 
 // Throws Error ("<path>: exists and is a symlink|directory|device|FIFO|socket; not replaced") unless
 // path does not exist or is a regular file. Every writer of an output file calls it first.

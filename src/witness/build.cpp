@@ -229,6 +229,7 @@ std::string pch_cache_dir() {
 void store_copy(const std::string& from, const std::string& to) {
     try {
         make_dirs(dirname_of(to));
+        check_output(to);
         const std::string tmp = to + ".tmp" + std::to_string(::getpid());
         {
             std::ifstream in(from, std::ios::binary);
@@ -470,6 +471,8 @@ int build(const BuildOptions& o) {
     ls.argv.insert(ls.argv.end(), {rtlib, "-pthread", "-Wl,--version-script=pgw_exports.map", "-Wl,--exclude-libs,ALL",
                                    "-Wl,-z,now"});
     ls.argv.insert(ls.argv.end(), ldextra.begin(), ldextra.end());
+    check_output(exe);  // renamed into place below: never over a symlink, directory, device or FIFO
+    check_output(so);
     run_parallel({le, ls}, n, verbose);
     if (::rename((exe + ".tmp").c_str(), exe.c_str()) != 0 || ::rename((so + ".tmp").c_str(), so.c_str()) != 0)
         throw Failure("cannot rename the outputs in " + out + ": " + std::strerror(errno));

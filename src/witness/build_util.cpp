@@ -18,6 +18,9 @@
 #include <sstream>
 #include <thread>
 
+#include "util/error.hpp"
+#include "util/io.hpp"
+
 namespace peregrine::witness::detail {
 
 bool exists(const std::string& p) {
@@ -66,11 +69,22 @@ std::string read_text(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
+// Through the shared writer (util/io): fsynced, renamed into place, never over a symlink,
+// directory, device or FIFO.
 void write_text(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f) throw Failure("cannot write " + path);
+    try {
+        peregrine::write_file_atomically(path, text);
+    } catch (const peregrine::Error& e) {
+        throw Failure(e.what());
+    }
+}
+
+void check_output(const std::string& path) {
+    try {
+        peregrine::check_output_target(path);
+    } catch (const peregrine::Error& e) {
+        throw Failure(e.what());
+    }
 }
 
 void write_text_if_changed(const std::string& path, const std::string& text) {
@@ -149,6 +163,8 @@ std::string command_text(const std::vector<std::string>& argv) {
 }
 
 void start(Job& j, bool verbose) {
+    // The child appends its output to the log: a FIFO there would block it, a symlink redirect it.
+    if (!j.log.empty()) check_output(j.log);
     if (verbose) std::fprintf(stderr, "+ (cd %s && %s)\n", shell_quote(j.cwd).c_str(), command_text(j.argv).c_str());
     std::vector<char*> args;
     for (auto& a : j.argv) args.push_back(a.data());
@@ -173,7 +189,7 @@ void start(Job& j, bool verbose) {
     if (pid < 0) throw Failure(std::string("cannot start ") + j.argv[0] + ": " + std::strerror(errno));
     if (pid == 0) {
         if (!j.log.empty()) {
-            const int fd = ::open(j.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            const int fd = ::open(j.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
             if (fd >= 0) {
                 ::dup2(fd, 1);
                 ::dup2(fd, 2);

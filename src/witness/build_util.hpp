@@ -24,7 +24,10 @@ std::string basename_of(const std::string& p);
 std::string real_path(const std::string& p, const char* what);  // throws Failure naming `what`
 void make_dirs(const std::string& p);
 std::string read_text(const std::string& path);
+// Atomically (util/io.hpp); throws Failure, also when path is a symlink, directory, device or FIFO.
 void write_text(const std::string& path, const std::string& text);
+// Throws Failure unless path is absent or a regular file (util/io.hpp: check_output_target).
+void check_output(const std::string& path);
 // Writes only when the contents differ (keeps the time stamp of unchanged generated sources).
 void write_text_if_changed(const std::string& path, const std::string& text);
 std::string strip_ansi(const std::string& s);

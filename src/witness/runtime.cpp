@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "field/bn254.hpp"
+#include "util/error.hpp"
+#include "util/io.hpp"
 #include "util/json_depth.hpp"
 
 namespace peregrine::witness {
@@ -529,39 +531,13 @@ std::string read_file(const std::string& path) {
     return s;
 }
 
+// Through the shared writer (util/io): a symlink, directory, device or FIFO target is refused and
+// left as it is; the file is fsynced before the rename and its directory after.
 void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        throw InputError("cannot write " + path + ": it is a directory");
-    std::string tmpl = path + ".tmp-XXXXXX";
-    const int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) throw InputError("cannot write " + path + ": " + std::strerror(errno));
-    auto fail = [&](int err) {
-        ::close(fd);
-        ::unlink(tmpl.c_str());
-        throw InputError("cannot write " + path + ": " + std::strerror(err));
-    };
-    const char* p = static_cast<const char*>(data);
-    std::size_t left = size;
-    while (left) {
-        const ssize_t w = ::write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            fail(errno);
-        }
-        p += w;
-        left -= (std::size_t)w;
-    }
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) fail(errno);
-    if (::close(fd) != 0) {
-        const int err = errno;
-        ::unlink(tmpl.c_str());
-        throw InputError("cannot write " + path + ": " + std::strerror(err));
-    }
-    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmpl.c_str());
-        throw InputError("cannot write " + path + ": " + std::strerror(err));
+    try {
+        peregrine::write_file_atomically(path, std::string_view(static_cast<const char*>(data), size));
+    } catch (const peregrine::Error& e) {
+        throw InputError(e.what());
     }
 }
 

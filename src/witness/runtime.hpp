@@ -94,7 +94,8 @@ void free_large(void* p);  // p from alloc_large, or null
 
 // Reads a whole file; throws InputError naming it.
 std::string read_file(const std::string& path);
-// Writes a file atomically (temporary file beside it, then rename); throws InputError naming it.
+// Writes a file atomically (util/io.hpp: fsynced temporary beside it, then rename; a target that is
+// not a regular file is refused); throws InputError naming it.
 void write_file_atomically(const std::string& path, const void* data, std::size_t size);
 
 // Copies msg into err[0..errmax) (truncated, NUL-terminated).

@@ -25,6 +25,7 @@ add_library(peregrine_witness_rt STATIC
   ${PEREGRINE_WITNESS_SRC}/witness_main.cpp
   ${CMAKE_SOURCE_DIR}/src/field/kernels.cpp
   ${CMAKE_SOURCE_DIR}/src/field/bigint.cpp
+  ${CMAKE_SOURCE_DIR}/src/util/io.cpp
 )
 target_include_directories(peregrine_witness_rt PUBLIC ${PEREGRINE_WITNESS_SRC} ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(peregrine_witness_rt PRIVATE -Wall -Wextra)

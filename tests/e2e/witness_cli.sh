@@ -121,6 +121,39 @@ expect_error "witness: missing input file" "nonexistent.json" witness "$dir" "$w
 expect_error "witness: no circuit library" "no_such_dir" witness "$work/no_such_dir" "$input" "$work/o1"
 expect_error "witness: not a witness library" "circuit.zkey" witness "$zkey" "$input" "$work/o1"
 expect_error "witness: unwritable output" "no_dir/out.wtns" witness "$dir" "$input" "$work/no_dir/out.wtns"
+# Outputs that are not regular files (issue 15): refused with one error line and exit status 1,
+# left exactly as they were, no temporary beside them; by `peregrine witness` and by the circuit's
+# own driver (<name>-witness, the runtime's writer). timeout: a writer that opened a FIFO would hang.
+mkfifo "$work/fifo.wtns"
+mkdir "$work/dir.wtns"
+printf 'kept\n' >"$work/real.wtns"
+ln -s "$work/real.wtns" "$work/link.wtns"
+target_intact() {
+  [ -p "$work/fifo.wtns" ] && [ -d "$work/dir.wtns" ] && [ -z "$(ls -A "$work/dir.wtns")" ] && [ -L "$work/link.wtns" ] &&
+    [ "$(readlink "$work/link.wtns")" = "$work/real.wtns" ] && [ "$(cat "$work/real.wtns")" = kept ] && [ -c /dev/null ] &&
+    ! ls "$work"/*.wtns.tmp* /dev/null.tmp* >/dev/null 2>&1
+}
+refused_target() {  # description, expected message part, command...
+  local what=$1 want=$2 rc=0 msg
+  shift 2
+  timeout 60 "$@" </dev/null >/dev/null 2>"$work/err.txt" || rc=$?
+  msg=$(cat "$work/err.txt")
+  if [ "$rc" != 1 ]; then fail "$what: exit status $rc, expected 1 ($msg)"; return; fi
+  if [ "$(wc -l <"$work/err.txt")" != 1 ]; then fail "$what: expected one line on stderr, got: $msg"; return; fi
+  case "$msg" in *"$want"*) ;; *) fail "$what: message '$msg' does not contain '$want'"; return ;; esac
+  target_intact && ok "$what: $msg" || fail "$what: the target was changed or a temporary left"
+}
+refused_targets() {  # name, command writing <input> to the output given last
+  local name=$1
+  shift
+  refused_target "$name: FIFO output" "fifo.wtns: exists and is a FIFO; not replaced" "$@" "$input" "$work/fifo.wtns"
+  refused_target "$name: directory output" "dir.wtns: exists and is a directory; not replaced" "$@" "$input" "$work/dir.wtns"
+  refused_target "$name: symlink output" "link.wtns: exists and is a symlink; not replaced" "$@" "$input" "$work/link.wtns"
+  refused_target "$name: device output" "/dev/null: exists and is a device; not replaced" "$@" "$input" /dev/null
+}
+refused_targets "peregrine witness" "$peregrine" witness "$dir"
+# not under an emulator wrapper (aarch64)
+[ "$(head -c 2 "$peregrine")" = "#!" ] || refused_targets multi_io-witness "$dir/multi_io-witness"
 expect_error "fullprove: missing signal" "missing input signal 'k'" fullprove "$dir" "$zkey" "$work/missing.json" "$work/o1" "$work/o2"
 expect_error "fullprove: failed constraint" "template Num2Bits" fullprove "$dir" "$zkey" "$work/unsat.json" "$work/o1" "$work/o2"
 expect_error "fullprove: another circuit's zkey" "not the key of this circuit" fullprove "$dir" "$data/poseidon/circuit.zkey" "$input" "$work/o1" "$work/o2"
