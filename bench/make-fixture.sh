@@ -102,13 +102,33 @@ if [ "$tool" = peregrine ]; then
       --entropy "peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
   }
   ptau_prepare() { "$pg" ptau prepare "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+  # From 2^18 on (or PEREGRINE_FIXTURE_FAST_PTAU=1; =0 never), the single contribution is made with
+  # `ptau contribute --prepare`: the first contributor to a fresh file knows the secrets, so the
+  # prepared sections come from O(n) fixed-base products instead of `ptau prepare`'s O(n log n)
+  # transforms. Same bytes as contribute + prepare with the same secrets (tests/setup/ptau_first_test).
+  ptau_contribute_prepared() {
+    "$pg" ptau contribute "$pt.0000.ptau" "$ptau.tmp" --prepare --name "peregrine bench" \
+      --entropy "peregrine bench fixed entropy $power" >&2 && mv "$ptau.tmp" "$ptau"
+  }
+  fast=${PEREGRINE_FIXTURE_FAST_PTAU:-}
+  [ -z "$fast" ] && { [ "$power" -ge 18 ] && fast=1 || fast=0; }
+  if [ "$fast" = 1 ] && ! "$pg" ptau contribute --help 2>&1 | grep -q -- --prepare; then
+    log "$pg has no 'ptau contribute --prepare': using contribute + prepare"
+    fast=0
+  fi
 else
+  fast=0
   ptau_new() { snarkjs powersoftau new bn128 "$power" "$pt.0000.tmp" >&2 && mv "$pt.0000.tmp" "$pt.0000.ptau"; }
   ptau_contribute() {
     snarkjs powersoftau contribute "$pt.0000.ptau" "$pt.0001.tmp" \
       --name="peregrine bench" -e="peregrine bench fixed entropy $power" >&2 && mv "$pt.0001.tmp" "$pt.0001.ptau"
   }
   ptau_prepare() { snarkjs powersoftau prepare phase2 "$pt.0001.ptau" "$ptau.tmp" >&2 && mv "$ptau.tmp" "$ptau"; }
+fi
+if [ ! -s "$ptau" ] && [ "$fast" = 1 ] && [ ! -s "$pt.0001.ptau" ]; then
+  step "$pt.0000.ptau" "powersoftau new (2^$power)" ptau_new
+  step "$ptau" "powersoftau contribute --prepare (2^$power)" ptau_contribute_prepared
+  rm -f "$pt.0000.ptau"
 fi
 if [ ! -s "$ptau" ]; then
   [ -s "$pt.0001.ptau" ] || step "$pt.0000.ptau" "powersoftau new (2^$power)" ptau_new
@@ -244,10 +264,18 @@ if [ ! -s circuit.zkey ]; then
   step circuit_0000.zkey "groth16 setup" zkey_setup
   step circuit.zkey "zkey contribute" zkey_contribute
   rm -f circuit_0000.zkey
-  # Keys made by our tools are checked by the reference once (PEREGRINE_FIXTURE_CHECK=0 skips it).
-  if [ "$tool" = peregrine ] && [ "${PEREGRINE_FIXTURE_CHECK:-1}" = 1 ]; then
-    log "snarkjs zkey verify (checks our ptau and key)..."
-    snarkjs zkey verify circuit.r1cs "$ptau" circuit.zkey >&2 || { echo "make-fixture: snarkjs rejects the key" >&2; rm -f circuit.zkey; exit 1; }
+  # Keys made by our tools are checked once (PEREGRINE_FIXTURE_CHECK=0 skips it): by snarkjs up to
+  # 2^16; above, `snarkjs zkey verify` redoes the whole setup in JavaScript (hours), so our own
+  # `zkey verify` checks them (PEREGRINE_FIXTURE_CHECK=snarkjs forces snarkjs).
+  check=${PEREGRINE_FIXTURE_CHECK:-1}
+  if [ "$tool" = peregrine ] && [ "$check" != 0 ]; then
+    if [ "$power" -le 16 ] || [ "$check" = snarkjs ]; then
+      log "snarkjs zkey verify (checks our ptau and key)..."
+      snarkjs zkey verify circuit.r1cs "$ptau" circuit.zkey >&2 || { echo "make-fixture: snarkjs rejects the key" >&2; rm -f circuit.zkey; exit 1; }
+    else
+      log "peregrine zkey verify (checks our ptau and key)..."
+      "$pg" zkey verify circuit.r1cs "$ptau" circuit.zkey >&2 || { echo "make-fixture: zkey verify rejects the key" >&2; rm -f circuit.zkey; exit 1; }
+    fi
   fi
 fi
 vkey_export() { snarkjs zkey export verificationkey circuit.zkey vk.tmp >&2 && mv vk.tmp verification_key.json; }

@@ -22,6 +22,7 @@ struct PtauArgs {
     unsigned iter_exp = 0;
     unsigned threads = 0;
     bool verbose = false;
+    bool prepare = false;
 };
 
 void add_common(CLI::App* sub, PtauArgs& a) {
@@ -35,6 +36,7 @@ int with_pool(const PtauArgs& a, const std::function<int(const setup::PtauRunOpt
     o.pool = &pool;
     o.verbose = a.verbose;
     o.progress = a.verbose || isatty(2);
+    o.prepare = a.prepare;
     const auto t0 = std::chrono::steady_clock::now();
     const int rc = fn(o);
     if (a.verbose)
@@ -68,6 +70,9 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
     co->add_option("<out.ptau>", a->out, "output .ptau")->required();
     co->add_option("--name,-n", a->name, "contributor's name (recorded in the file)");
     co->add_option("--entropy,-e", a->entropy, "extra entropy text, mixed with the OS CSPRNG's");
+    co->add_flag("--prepare", a->prepare,
+                  "first contribution to a fresh file only: also write the phase-2 sections (the same bytes as "
+                  "`ptau prepare` of the output, computed from the contribution's secrets in O(n))");
     add_common(co, *a);
     cmds.add(co, [a] {
         return with_pool(*a, [&](const setup::PtauRunOptions& o) {
@@ -83,6 +88,9 @@ void add_ptau_commands(CLI::App& app, Commands& cmds) {
     be->add_option("<beacon-hex>", a->beacon, "beacon value, hexadecimal")->required();
     be->add_option("<iterations-exp>", a->iter_exp, "SHA-256 is iterated 2^iterations times (10..63)")->required();
     be->add_option("--name,-n", a->name, "name recorded in the file");
+    be->add_flag("--prepare", a->prepare,
+                  "first contribution to a fresh file only: also write the phase-2 sections (the same bytes as "
+                  "`ptau prepare` of the output, computed from the contribution's secrets in O(n))");
     add_common(be, *a);
     cmds.add(be, [a] {
         return with_pool(*a, [&](const setup::PtauRunOptions& o) {

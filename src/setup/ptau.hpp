@@ -17,6 +17,11 @@ struct PtauRunOptions {
     ThreadPool* pool = nullptr;
     bool verbose = false;   // timings of each step on stderr
     bool progress = false;  // progress bars on stderr
+    // contribute/beacon only: the input must be fresh (`ptau new`, no contribution yet); the
+    // output is then also prepared for phase 2 (sections 12..15), byte for byte what `ptau prepare`
+    // would make of the plain output, computed in O(n) fixed-base products from the contribution's
+    // own secrets instead of the O(n log n) transforms of `ptau prepare`. See ptau_first.cpp.
+    bool prepare = false;
 };
 
 // A fresh accumulator of 2^power (1..28): every point a generator, no contributions. Returns the

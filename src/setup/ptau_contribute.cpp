@@ -9,6 +9,7 @@
 #include "curve/batch_mul.hpp"
 #include "formats/binwriter.hpp"
 #include "setup/ptau.hpp"
+#include "setup/ptau_apply.hpp"
 #include "setup/ptau_file.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"
@@ -29,9 +30,13 @@ struct SectionSpec {
     const char* name;
 };
 
+}  // namespace
+
+namespace detail {
+
 // Applies `cur.key` to the points of `in`, writes out_path, returns the response hash.
 Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauContribution cur,
-                          const Hash64& challenge, const PtauRunOptions& o) {
+                          const Hash64& challenge, const PtauRunOptions& o, const ContributionPlan* plan) {
     ThreadPool& pool = *o.pool;
     const unsigned power = in.power();
     const std::size_t n = in.n_powers();
@@ -47,7 +52,7 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
                                   {6, true, 1, in.beta_g2(), "betaG2"}};
     const Fr firsts[5] = {Fr::one(), Fr::one(), alpha, beta, beta};
 
-    BinWriter w(out_path, "ptau", 1, 7);
+    BinWriter w(out_path, "ptau", 1, plan ? plan->n_sections : 7);
     write_ptau_header(w, power, power);
     // The new points go to the output and to an unnamed scratch file, read back for the next
     // challenge hash (which starts with the response hash, known only after all points): memory
@@ -67,7 +72,11 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
         for (std::size_t lo = 0; lo < sp.n; lo += slice) {
             const std::size_t m = std::min(slice, sp.n - lo);
             const Fr first = firsts[s] * tau.pow(Limbs{lo, 0, 0, 0});
-            if (sp.g2) {
+            if (plan) {
+                plan->slice(s, lo, m, first, out.data());
+                if (sp.g2) g2_lem_to_compressed(out.data(), m, comp.data(), pool);
+                else g1_lem_to_compressed(out.data(), m, comp.data(), pool);
+            } else if (sp.g2) {
                 g2_mul_powers(sp.in + sz * lo, out.data(), m, first, tau, pool);
                 g2_lem_to_compressed(out.data(), m, comp.data(), pool);
             } else {
@@ -120,21 +129,35 @@ Hash64 apply_contribution(const PtauFile& in, const std::string& out_path, PtauC
     std::vector<PtauContribution> all = in.contributions();
     all.push_back(std::move(cur));
     write_contributions(w, all);
+    if (plan && plan->extra) plan->extra(w);
     w.commit();
     if (o.verbose) std::fprintf(stderr, "peregrine: ptau: hashes and contribution record %9.1f ms\n", ms_since(t0));
     return resp;
 }
 
-const PtauFile& check_contributable(const PtauFile& f) {
+void check_contributable(const PtauFile& f) {
     if (f.power() != f.ceremony_power())
         throw Error(f.path() + ": this file has been reduced (power " + std::to_string(f.power()) + " of " +
                     std::to_string(f.ceremony_power()) + "); contributions need the full ceremony file");
-    return f;
 }
 
 Hash64 last_challenge(const PtauFile& f) {
     if (f.contributions().empty()) return first_challenge_hash(f.power());
     return f.contributions().back().next_challenge;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_contributable;
+using detail::last_challenge;
+
+// With o.prepare, the first contribution to a fresh file, prepared (ptau_first.cpp).
+Hash64 apply(const PtauFile& f, const std::string& out_path, PtauContribution cur, const Hash64& challenge,
+             const PtauRunOptions& o) {
+    if (o.prepare) return detail::apply_first_contribution_prepared(f, out_path, std::move(cur), challenge, o);
+    return detail::apply_contribution(f, out_path, std::move(cur), challenge, o);
 }
 
 std::vector<std::uint8_t> parse_hex(const std::string& s) {
@@ -158,14 +181,14 @@ Hash64 ptau_contribute(const std::string& in_path, const std::string& out_path, 
                        const std::string& entropy, const PtauRunOptions& o) {
     const PtauFile f(in_path);
     check_contributable(f);
-    if (f.prepared()) std::fprintf(stderr, "peregrine: note: %s is prepared for phase 2; the output is not (run `ptau prepare` again)\n", in_path.c_str());
+    if (f.prepared() && !o.prepare) std::fprintf(stderr, "peregrine: note: %s is prepared for phase 2; the output is not (run `ptau prepare` again)\n", in_path.c_str());
     const Hash64 challenge = last_challenge(f);
     ChaCha rng = random_rng(entropy);
     PtauContribution cur;
     cur.type = 0;
     cur.name = name;
     cur.key = create_ptau_key(challenge.data(), rng);
-    return apply_contribution(f, out_path, std::move(cur), challenge, o);
+    return apply(f, out_path, std::move(cur), challenge, o);
 }
 
 Hash64 ptau_beacon(const std::string& in_path, const std::string& out_path, const std::string& name,
@@ -185,7 +208,7 @@ Hash64 ptau_beacon(const std::string& in_path, const std::string& out_path, cons
     cur.num_iterations_exp = iter_exp;
     cur.beacon_hash = beacon;
     cur.key = create_ptau_key(challenge.data(), rng);
-    return apply_contribution(f, out_path, std::move(cur), challenge, o);
+    return apply(f, out_path, std::move(cur), challenge, o);
 }
 
 }  // namespace peregrine::setup

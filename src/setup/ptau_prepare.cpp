@@ -9,12 +9,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "curve/affine_batch.hpp"
 #include "formats/binfile.hpp"
 #include "formats/binwriter.hpp"
 #include "formats/zkey.hpp"
 #include "msm/msm.hpp"
 #include "setup/keys.hpp"
-#include "setup/ptau_prepare_affine.hpp"
 #include "setup/ptau_prepare_endo.hpp"
 #include "util/error.hpp"
 #include "util/progress.hpp"

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "curve/batch_mul.hpp"
+#include "curve/batch_sums.hpp"
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
 #include "setup/keys.hpp"
@@ -20,7 +20,8 @@ namespace {
 constexpr std::uint32_t kOne = 0xffffffffu;  // coefficient index meaning 1
 constexpr std::size_t kHeavy = 2048;          // terms from which a point is an MSM over the pool
 constexpr std::size_t kBlock = std::size_t(1) << 14;
-constexpr std::size_t kChunk = 32;
+constexpr std::size_t kChunkTerms = 4096;  // terms per batch_sums call
+constexpr std::size_t kChunkPoints = 2048;  // points per batch_sums call
 
 enum Base : std::uint8_t { kTau, kTauG2, kAlpha, kBeta };
 
@@ -87,7 +88,9 @@ struct Ops<G1> {
     static constexpr std::size_t kSize = 64;
     static G1Affine from(const std::uint8_t* p) { return g1_from_lem(p); }
     static void to(const G1Affine& a, std::uint8_t* p) { g1_to_lem(a, p); }
-    static void mul_each(std::uint8_t* p, std::size_t n, const Fr* ks, ThreadPool& pool) { g1_mul_each(p, p, n, ks, pool); }
+    static void sums(const G1Affine* p, const Limbs* k, const std::uint64_t* st, std::size_t n, G1* out) {
+        g1_batch_sums(p, k, st, n, out);
+    }
     static G1 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g1(b, s, n, pool); }
 };
 template <>
@@ -95,7 +98,9 @@ struct Ops<G2> {
     static constexpr std::size_t kSize = 128;
     static G2Affine from(const std::uint8_t* p) { return g2_from_lem(p); }
     static void to(const G2Affine& a, std::uint8_t* p) { g2_to_lem(a, p); }
-    static void mul_each(std::uint8_t* p, std::size_t n, const Fr* ks, ThreadPool& pool) { g2_mul_each(p, p, n, ks, pool); }
+    static void sums(const G2Affine* p, const Limbs* k, const std::uint64_t* st, std::size_t n, G2* out) {
+        g2_batch_sums(p, k, st, n, out);
+    }
     static G2 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g2(b, s, n, pool); }
 };
 
@@ -111,24 +116,27 @@ Coef classify(const Limbs& s) {
     return Coef::kOther;
 }
 
-// One block of target points: every product coefficient * base that needs a multiplication is
-// computed first, all at once in the lockstep batch (curve/batch_mul), then each point sums its
-// terms; points with many terms are one MSM each instead.
+// One block of target points. Each point is a sum of coefficient x Lagrange point terms: the
+// terms with a coefficient other than 0 and +-1 go through g1/g2_batch_sums (Straus: one chain
+// of doublings per point, shared by its terms; curve/batch_sums), the +-1 terms are added after.
+// Points with many terms are one MSM each instead. Coefficients are classified once.
 template <class J>
 void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::uint32_t count, ThreadPool& pool,
                     Progress& prog, const std::function<void(const std::uint8_t*, std::size_t)>& emit) {
     using O = Ops<J>;
+    using Aff = typename J::Aff;
     const std::uint8_t* bases[4] = {lb.tau_g1, lb.tau_g2, lb.alpha_g1, lb.beta_g1};
     auto base = [&](const Term& t) { return bases[t.kind] + O::kSize * std::size_t(t.base); };
-    auto coef = [&](const Term& t) -> const Limbs& {
-        static const Limbs one{1, 0, 0, 0};
-        return t.coef == kOne ? one : cs.terms[t.coef].coef;
-    };
+    static const Limbs kOneLimbs{1, 0, 0, 0};
+    auto coef = [&](const Term& t) -> const Limbs& { return t.coef == kOne ? kOneLimbs : cs.terms[t.coef].coef; };
+    // The class of every term's coefficient, once.
+    std::vector<Coef> cls(m.terms.size());
+    pool.parallel_for(m.terms.size(), [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t k = lo; k < hi; ++k) cls[k] = classify(coef(m.terms[k]));
+    });
     std::vector<J> res(std::min<std::size_t>(count, kBlock));
     std::vector<std::uint8_t> out(res.size() * O::kSize);
-    std::vector<std::uint64_t> first(res.size() + 1);  // index of each point's first product
-    std::vector<std::uint8_t> prod;
-    std::vector<Fr> ks;
+    std::vector<std::size_t> chunks;  // chunk c: targets chunks[c] .. chunks[c + 1] - 1 of the block
     for (std::size_t b0 = 0; b0 < count; b0 += kBlock) {
         const std::size_t bn = std::min<std::size_t>(kBlock, count - b0);
         // Points with many terms: one MSM each over the whole pool.
@@ -143,47 +151,43 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
             }
             res[i] = O::msm(bb.data(), sc.data(), hi - lo, pool);
         }
-        // The products of the other points' terms.
-        std::uint64_t np = 0;
+        // Chunks of the other points with about kChunkTerms terms (at most kChunkPoints points)
+        // each, for the pool.
+        chunks.assign(1, 0);
+        std::size_t terms = 0;
         for (std::size_t i = 0; i < bn; ++i) {
-            first[i] = np;
             const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
-            if (t1 - t0 >= kHeavy) continue;
-            for (std::uint64_t k = t0; k < t1; ++k) np += classify(coef(m.terms[k])) == Coef::kOther;
-        }
-        first[bn] = np;
-        prod.resize(np * O::kSize);
-        ks.resize(np);
-        pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
-            for (std::size_t i = c * kChunk, hi = std::min(bn, i + kChunk); i < hi; ++i) {
-                const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
-                if (t1 - t0 >= kHeavy) continue;
-                std::uint64_t j = first[i];
-                for (std::uint64_t k = t0; k < t1; ++k) {
-                    const Limbs& s = coef(m.terms[k]);
-                    if (classify(s) != Coef::kOther) continue;
-                    std::memcpy(prod.data() + O::kSize * j, base(m.terms[k]), O::kSize);
-                    ks[j++] = Fr::from_canonical(s);
-                }
+            if (t1 - t0 < kHeavy) terms += t1 - t0;
+            if (terms >= kChunkTerms || i + 1 - chunks.back() >= kChunkPoints) {
+                chunks.push_back(i + 1);
+                terms = 0;
             }
-        });
-        O::mul_each(prod.data(), np, ks.data(), pool);
-        // The sums.
-        pool.run((bn + kChunk - 1) / kChunk, [&](std::size_t c) {
-            const std::size_t lo = c * kChunk, hi = std::min(bn, lo + kChunk);
+        }
+        if (chunks.back() != bn) chunks.push_back(bn);
+        pool.run(chunks.size() - 1, [&](std::size_t c) {
+            const std::size_t lo = chunks[c], hi = chunks[c + 1];
+            std::vector<Aff> pts;
+            std::vector<Limbs> ks;
+            std::vector<std::uint64_t> st(hi - lo + 1, 0);
+            std::vector<J> sums(hi - lo);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
+                if (t1 - t0 < kHeavy)
+                    for (std::uint64_t k = t0; k < t1; ++k) {
+                        if (cls[k] != Coef::kOther) continue;
+                        pts.push_back(O::from(base(m.terms[k])));
+                        ks.push_back(coef(m.terms[k]));
+                    }
+                st[i - lo + 1] = pts.size();
+            }
+            O::sums(pts.data(), ks.data(), st.data(), hi - lo, sums.data());
             for (std::size_t i = lo; i < hi; ++i) {
                 const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
                 if (t1 - t0 >= kHeavy) continue;
-                J acc = J::infinity();
-                std::uint64_t j = first[i];
+                J acc = sums[i - lo];
                 for (std::uint64_t k = t0; k < t1; ++k) {
-                    const Term& t = m.terms[k];
-                    switch (classify(coef(t))) {
-                        case Coef::kZero: break;
-                        case Coef::kOne: acc = acc.add(O::from(base(t))); break;
-                        case Coef::kMinusOne: acc = acc.add(O::from(base(t)).neg()); break;
-                        case Coef::kOther: acc = acc.add(O::from(prod.data() + O::kSize * j++)); break;
-                    }
+                    if (cls[k] == Coef::kOne) acc = acc.add(O::from(base(m.terms[k])));
+                    else if (cls[k] == Coef::kMinusOne) acc = acc.add(O::from(base(m.terms[k])).neg());
                 }
                 res[i] = acc;
             }

@@ -7,7 +7,7 @@
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
 #include "setup/ptau_prepare.hpp"
-#include "setup/ptau_prepare_affine.hpp"
+#include "curve/affine_batch.hpp"
 #include "setup/ptau_prepare_endo.hpp"
 
 using namespace peregrine;
@@ -96,13 +96,13 @@ TEST(PrepareEndo, FastInversionsMatchFermat) {
         ys.push_back(Fq2{x, i % 5 == 0 ? Fq::zero() : x + Fq::one()});
     }
     ys.push_back(Fq2{Fq::zero(), Fq::zero()});
-    for (const Fq& a : xs) EXPECT_TRUE(setup::fq_inverse_fast(a) == a.inverse());
+    for (const Fq& a : xs) EXPECT_TRUE(fq_inverse_fast(a) == a.inverse());
     for (std::size_t n : {std::size_t(1), std::size_t(7), std::size_t(8), xs.size()}) {
         std::vector<Fq> v(xs.begin(), xs.begin() + std::ptrdiff_t(n)), sc(n);
-        setup::batch_inverse_fast(v.data(), n, sc.data());
+        batch_inverse_fast(v.data(), n, sc.data());
         for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(v[i] == xs[i].inverse()) << n << " " << i;
     }
     std::vector<Fq2> w = ys, sc2(ys.size());
-    setup::batch_inverse_fast(w.data(), w.size(), sc2.data());
+    batch_inverse_fast(w.data(), w.size(), sc2.data());
     for (std::size_t i = 0; i < ys.size(); ++i) EXPECT_TRUE(w[i] == ys[i].inverse()) << i;
 }

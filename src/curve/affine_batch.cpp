@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-#include "setup/ptau_prepare_affine.hpp"
+#include "curve/affine_batch.hpp"
 
 #include "field/kernels.hpp"
 
-namespace peregrine::setup {
+namespace peregrine {
 
 namespace {
 
@@ -130,4 +130,4 @@ void batch_inverse_fast(Fq2* xs, std::size_t n, Fq2* scratch) {
     for (std::size_t i = 0; i < n; ++i) a[2 * i + 1] = -a[2 * i + 1];
 }
 
-}  // namespace peregrine::setup
+}  // namespace peregrine

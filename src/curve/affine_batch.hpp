@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// Affine point arithmetic on many independent points in lockstep, for `ptau prepare`: the
+// Affine point arithmetic on many independent points in lockstep (`ptau prepare`, the batched
+// scalar multiplications of curve/batch_mul and curve/fixed_base): the
 // denominators of one step share one field inversion (Montgomery's trick), and every field
 // product of a step is one mul_n call (eight products at a time with AVX-512 IFMA). An affine
 // doubling then costs about 7 products, an addition 6, a sum-and-difference pair 9 (Jacobian:
@@ -12,7 +13,7 @@
 
 #include "curve/bn254.hpp"
 
-namespace peregrine::setup {
+namespace peregrine {
 
 // 1/a (0 maps to 0) by a binary extended Euclid: not constant time (for public data only).
 Fq fq_inverse_fast(const Fq& a);
@@ -118,4 +119,4 @@ void affine_butterfly_n(typename J::Aff* p, typename J::Aff* q, std::size_t n,
     }
 }
 
-}  // namespace peregrine::setup
+}  // namespace peregrine

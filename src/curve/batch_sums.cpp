@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+#include "curve/batch_sums.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "curve/affine_batch.hpp"
+#include "msm/msm.hpp"
+
+namespace peregrine {
+
+namespace {
+
+constexpr std::size_t kTab = 8;    // odd multiples 1, 3, ..., 15 (width-5 NAF digits)
+constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at most 129
+
+// Width-5 NAF of k < 2^128, least significant digit first; returns the digit count.
+std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
+    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
+    std::size_t n = 0;
+    while (v != 0) {
+        int d = 0;
+        if (v & 1) {
+            d = int(v & 31);
+            if (d >= 16) d -= 32;
+            if (d > 0) v -= unsigned(d);
+            else v += unsigned(-d);
+        }
+        out[n++] = std::int8_t(d);
+        v >>= 1;
+    }
+    return n;
+}
+
+template <class F>
+F endo_x(const F& x);
+template <>
+Fq endo_x(const Fq& x) {
+    static const Fq b = Fq::from_canonical(glv_beta_g1());
+    return x * b;
+}
+template <>
+Fq2 endo_x(const Fq2& x) {
+    static const Fq b = Fq::from_canonical(glv_beta_g2());
+    return x.scale(b);
+}
+
+// One non-zero digit: at its position, lane += (-1)^neg (2 |d| - 1 ... ) entry of its term.
+struct Event {
+    std::uint32_t lane, term;
+    std::uint8_t entry;  // (|d| - 1) / 2
+    std::uint8_t phi;    // 1: the entry's endomorphism image (second GLV half)
+    std::uint8_t neg;
+};
+
+template <class J>
+void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t* start, std::size_t ns, J* out) {
+    using F = typename J::Field;
+    using Aff = typename J::Aff;
+    if (ns == 0) return;
+    const std::uint64_t b0 = start[0];
+    const std::size_t T = std::size_t(start[ns] - b0);
+    std::vector<std::uint8_t> bad(ns, 0), started(ns, 0);
+
+    // Terms that contribute: a scalar other than 0 and a point other than infinity.
+    std::vector<std::uint32_t> owner, idx;  // lane and input index of each kept term
+    owner.reserve(T);
+    idx.reserve(T);
+    for (std::size_t j = 0; j < ns; ++j)
+        for (std::uint64_t k = start[j]; k < start[j + 1]; ++k)
+            if (!is_zero(ks[k]) && !pts[k].is_infinity()) {
+                owner.push_back(std::uint32_t(j));
+                idx.push_back(std::uint32_t(k));
+            }
+    const std::size_t m = owner.size();
+
+    // Tables, entry-major: tx/ty[e * m + i] = (2e + 1) P_i, px = beta tx.
+    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m);
+    std::vector<F> dx(m), dy(m);
+    std::vector<std::uint8_t> special(std::max<std::size_t>(m, ns));
+    AffineScratch<F> s;
+    for (std::size_t i = 0; i < m; ++i) {
+        tx[i] = dx[i] = pts[idx[i]].x;
+        ty[i] = dy[i] = pts[idx[i]].y;
+    }
+    if (m > 0) affine_dbl_n(dx.data(), dy.data(), m, s);  // 2P (y != 0 on prime-order points)
+    for (std::size_t e = 1; e < kTab; ++e) {
+        F* X = tx.data() + e * m;
+        F* Y = ty.data() + e * m;
+        std::copy(X - m, X, X);
+        std::copy(Y - m, Y, Y);
+        affine_add_n(X, Y, dx.data(), dy.data(), m, special.data(), s);
+        for (std::size_t i = 0; i < m; ++i)
+            if (special[i]) bad[owner[i]] = 1;
+    }
+    for (std::size_t e = 0; e < kTab * m; ++e) px[e] = endo_x(tx[e]);
+
+    // Digits, bucketed by position (stable: within a position, events follow the terms, so the
+    // events of one lane are consecutive).
+    std::vector<std::int8_t> dig(2 * kLen * m);
+    std::vector<std::uint8_t> nd(2 * m), neg(2 * m);
+    std::vector<std::uint32_t> count(kLen + 1, 0);
+    std::size_t top = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+        const GlvSplit sp = glv_split(ks[idx[i]]);
+        neg[2 * i] = sp.neg1;
+        neg[2 * i + 1] = sp.neg2;
+        for (int c = 0; c < 2; ++c) {
+            std::int8_t* d = dig.data() + (2 * i + c) * kLen;
+            const std::size_t n = wnaf5(c == 0 ? sp.k1 : sp.k2, d);
+            nd[2 * i + c] = std::uint8_t(n);
+            top = std::max(top, n);
+            for (std::size_t t = 0; t < n; ++t) count[t + 1] += d[t] != 0;
+        }
+    }
+    for (std::size_t t = 0; t < kLen; ++t) count[t + 1] += count[t];
+    std::vector<Event> ev(count[kLen]);
+    {
+        std::vector<std::uint32_t> pos(count.begin(), count.end() - 1);
+        for (std::size_t i = 0; i < m; ++i)
+            for (int c = 0; c < 2; ++c) {
+                const std::int8_t* d = dig.data() + (2 * i + c) * kLen;
+                for (std::size_t t = 0; t < nd[2 * i + c]; ++t) {
+                    if (d[t] == 0) continue;
+                    const int v = d[t];
+                    ev[pos[t]++] = Event{owner[i], std::uint32_t(i), std::uint8_t((v < 0 ? -v : v) >> 1),
+                                         std::uint8_t(c), std::uint8_t((v < 0) != (neg[2 * i + c] != 0))};
+                }
+            }
+    }
+    dig = {};
+
+    std::vector<F> ax(ns, F::zero()), ay(ns, F::zero()), gx(ns), gy(ns), qx(ns), qy(ns);
+    std::vector<std::uint32_t> lane(ns);
+    std::vector<std::uint16_t> rank;
+    bool any = false;
+    for (std::size_t t = top; t-- > 0;) {
+        // Lanes not started hold (0, 0), which doubles to (0, 0).
+        if (any) affine_dbl_n(ax.data(), ay.data(), ns, s);
+        const std::size_t e0 = count[t], e1 = count[t + 1];
+        rank.resize(e1 - e0);
+        std::uint16_t maxr = 0;
+        for (std::size_t e = e0; e < e1; ++e) {
+            const std::uint16_t r = (e > e0 && ev[e - 1].lane == ev[e].lane) ? std::uint16_t(rank[e - e0 - 1] + 1) : 0;
+            rank[e - e0] = r;
+            maxr = std::max(maxr, r);
+        }
+        for (std::uint16_t r = 0; r <= maxr && e1 > e0; ++r) {
+            std::size_t cnt = 0;
+            for (std::size_t e = e0; e < e1; ++e) {
+                if (rank[e - e0] != r) continue;
+                const Event& v = ev[e];
+                if (bad[v.lane]) continue;
+                const std::size_t k = std::size_t(v.entry) * m + v.term;
+                const F& ex = v.phi ? px[k] : tx[k];
+                const F ey = v.neg ? -ty[k] : ty[k];
+                if (!started[v.lane]) {
+                    ax[v.lane] = ex;
+                    ay[v.lane] = ey;
+                    started[v.lane] = 1;
+                    any = true;
+                    continue;
+                }
+                lane[cnt] = v.lane;
+                gx[cnt] = ax[v.lane];
+                gy[cnt] = ay[v.lane];
+                qx[cnt] = ex;
+                qy[cnt] = ey;
+                ++cnt;
+            }
+            if (cnt == 0) continue;
+            affine_add_n(gx.data(), gy.data(), qx.data(), qy.data(), cnt, special.data(), s);
+            for (std::size_t q = 0; q < cnt; ++q) {
+                if (special[q]) {
+                    bad[lane[q]] = 1;
+                    continue;
+                }
+                ax[lane[q]] = gx[q];
+                ay[lane[q]] = gy[q];
+            }
+        }
+        // A lane marked bad may hold garbage: keep it at (0, 0) for the doublings.
+        for (std::size_t j = 0; j < ns; ++j)
+            if (bad[j]) ax[j] = ay[j] = F::zero();
+    }
+    for (std::size_t j = 0; j < ns; ++j) {
+        if (bad[j]) {
+            J acc = J::infinity();
+            for (std::uint64_t k = start[j]; k < start[j + 1]; ++k)
+                acc = acc.add(J::from_affine(pts[k]).mul(ks[k]));
+            out[j] = acc;
+        } else if (!started[j]) {
+            out[j] = J::infinity();
+        } else {
+            out[j] = J::from_affine(Aff{ax[j], ay[j]});
+        }
+    }
+}
+
+}  // namespace
+
+void g1_batch_sums(const G1Affine* pts, const Limbs* ks, const std::uint64_t* start, std::size_t n_sums, G1* out) {
+    batch_sums<G1>(pts, ks, start, n_sums, out);
+}
+void g2_batch_sums(const G2Affine* pts, const Limbs* ks, const std::uint64_t* start, std::size_t n_sums, G2* out) {
+    batch_sums<G2>(pts, ks, start, n_sums, out);
+}
+
+}  // namespace peregrine
