@@ -9,7 +9,8 @@
 #   - tampered files (a byte flipped in each section and in the contribution records, truncated,
 #     wrong header power, wrong curve prime, broken hashes) get the same verdict from both, and
 #     our exit status is 0, 1 or 2, never a crash;
-#   - a failed contribute leaves no output file.
+#   - a failed contribute leaves no output file;
+#   - `contribute|beacon --prepare` on a fresh file equals contribute + prepare and snarkjs accepts it.
 # Usage: ptau_e2e.sh <peregrine> [full|minimal]
 #   minimal (qemu): new -> contribute -> beacon -> verify at power 4 with our verify only.
 #   PEREGRINE_SANITIZE=1 (ASan build): powers 6 and 4 instead of 8 and 5.
@@ -147,6 +148,20 @@ grep -q "m2.ptau 0" ours.verdicts && ok "snarkjs verifies our contribution on it
 grep -q "^power: $PP" info.txt && grep -q "^contributions: 3" info.txt && grep -q '"second"' info.txt &&
   grep -q "beacon hash: cafe, iterations exponent 10" info.txt && grep -q "prepared for phase 2: yes" info.txt &&
   ok "info" || fail "info output: $(cat info.txt)"
+
+# --prepare (first contribution to a fresh file, prepared from its secrets): the same bytes as
+# beacon + prepare, accepted by snarkjs (with its Lagrange sections), refused on a non-fresh file.
+run "$peregrine" ptau new $P f0.ptau || fail "new $P"
+run "$peregrine" ptau beacon f0.ptau fb.ptau 0a0b 10 -n first && run "$peregrine" ptau prepare fb.ptau fbp.ptau ||
+  fail "beacon + prepare"
+run "$peregrine" ptau beacon f0.ptau fbq.ptau 0a0b 10 -n first --prepare || fail "beacon --prepare: $(cat last.err)"
+cmp -s fbp.ptau fbq.ptau && ok "beacon --prepare = beacon + prepare, byte for byte" || fail "beacon --prepare differs from beacon + prepare"
+run "$peregrine" ptau contribute f0.ptau fc.ptau --prepare -n first -e e2e || fail "contribute --prepare: $(cat last.err)"
+"$snarkjs" powersoftau verify fc.ptau > fc.log 2>&1 && grep -q "Powers of Tau Ok" fc.log && ok "snarkjs verifies contribute --prepare" ||
+  fail "snarkjs rejects contribute --prepare: $(tail -3 fc.log)"
+run "$peregrine" ptau contribute fb.ptau fd.ptau --prepare; rc=$?
+[ $rc = 1 ] && [ ! -e fd.ptau ] && grep -q "fresh file" last.err && ok "--prepare on a contributed file: exit 1, no output" ||
+  fail "--prepare on a contributed file: exit $rc"
 
 # Errors leave no output file.
 run "$peregrine" ptau contribute tam_truncated.ptau out1.ptau; rc=$?
