@@ -252,11 +252,16 @@ int main(int argc, char** argv) {
     circuit->require_subcommand(1);
     auto* cbuild = circuit->add_subcommand(
         "build",
-        "Compile a circom circuit (circom --c --r1cs --sym) into a native witness generator: "
-        "<dir>/<name>-witness <input.json> <out.wtns> and <dir>/lib<name>-witness.so (used by witness, fullprove, serve)");
+        "Compile a circom circuit (circom --c --r1cs --sym) into a witness generator: "
+        "<dir>/<name>-witness <input.json> <out.wtns> and <dir>/<name>.graph (graph engine) or "
+        "<dir>/lib<name>-witness.so (native engine), used by witness, fullprove, serve");
     cbuild->add_option("<circuit.circom>", bo.circuit, "circom source of the main component")->required();
     cbuild->add_option("-l", bo.includes, "include directory for circom (repeatable)")->allow_extra_args(false)->type_name("DIR");
     cbuild->add_option("-o", bo.out_dir, "output directory (created if missing); required")->type_name("DIR");
+    cbuild->add_option("--engine", bo.engine,
+                       "graph: interpret circom's C++ once into a program Peregrine runs (no C++ compiler; refused "
+                       "for input-dependent control flow); native: compile it; auto: graph, else native")
+        ->capture_default_str()->check(CLI::IsMember({"auto", "graph", "native"}))->type_name("ENGINE");
     cbuild->add_option("-O", bo.opt_level, "C++ optimisation level: 0, 1, 2, 3, s, g, fast (huge straight-line functions: at most 1)")->capture_default_str()->type_name("LEVEL");
     cbuild->add_flag("--wasm", bo.wasm, "also write circom's WebAssembly witness calculator (<dir>/<name>_js/)");
     cbuild->add_option("--circom-O", bo.circom_opt, "circom's constraint simplification: 0, 1 (circom's default) or 2")->type_name("N");

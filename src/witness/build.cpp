@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "witness/build_codegen.hpp"
+#include "witness/build_graph.hpp"
 #include "witness/build_util.hpp"
 
 namespace peregrine::witness {
@@ -256,6 +257,8 @@ int build(const BuildOptions& o) {
     if (o.out_dir.empty()) throw Failure("no output directory given (-o <dir>)");
     static const std::set<std::string> kLevels = {"0", "1", "2", "3", "s", "g", "fast"};
     if (!kLevels.count(o.opt_level)) throw Failure("-O " + o.opt_level + ": expected one of 0, 1, 2, 3, s, g, fast");
+    if (o.engine != "auto" && o.engine != "graph" && o.engine != "native")
+        throw Failure("--engine " + o.engine + ": expected graph, native or auto");
     if (!o.circom_opt.empty() && o.circom_opt != "0" && o.circom_opt != "1" && o.circom_opt != "2")
         throw Failure("--circom-O " + o.circom_opt + ": expected 0, 1 or 2");
     const std::string circuit = real_path(o.circuit, "circuit");
@@ -314,6 +317,19 @@ int build(const BuildOptions& o) {
         if (!j.log.empty()) ::unlink(j.log.c_str());
         if (verbose) std::fprintf(stderr, "circuit build: circom took %.1fs\n", seconds_since(t));
     }
+
+    // The graph engine: no compiler. When it cannot take the circuit, --engine auto compiles it.
+    if (o.engine != "native") {
+        const std::string why = build_graph(out, name, gen, rt.dir, verbose);
+        if (why.empty()) {
+            std::fprintf(stderr, "circuit build: done in %.1fs\n", seconds_since(t0));
+            return 0;
+        }
+        if (o.engine == "graph") throw Failure("the graph engine cannot build this circuit: " + why);
+        std::fprintf(stderr, "circuit build: the graph engine cannot build this circuit (%s); compiling it (native engine)\n",
+                     why.c_str());
+    }
+    ::unlink((out + "/" + name + ".graph").c_str());  // a graph of an earlier build would shadow the library
 
     // 2. Stage the generated code with Peregrine's runtime, split into units compiled in parallel.
     make_dirs(stage);
@@ -484,9 +500,13 @@ int build(const BuildOptions& o) {
 
 const char* kUsage =
     "usage: peregrine circuit build <circuit.circom> [-l <include_dir>]... -o <dir> [-O <level>] [options]\n"
-    "Compiles a circom circuit (with circom --c --r1cs --sym) into a native witness generator:\n"
-    "  <dir>/<name>-witness <input.json> <out.wtns>   and   <dir>/lib<name>-witness.so (C API: pg_witness.h)\n"
+    "Compiles a circom circuit (with circom --c --r1cs --sym) into a witness generator:\n"
+    "  <dir>/<name>-witness <input.json> <out.wtns>, and <dir>/<name>.graph (graph engine) or\n"
+    "  <dir>/lib<name>-witness.so (native engine, C API: pg_witness.h), for peregrine witness/fullprove/serve\n"
     "options:\n"
+    "  --engine <e>         graph: interpret circom's C++ once into a program run by Peregrine (no C++\n"
+    "                       compiler; fails on input-dependent control flow); native: compile it;\n"
+    "                       auto (default): graph, else native\n"
     "  -l <dir>             include directory for circom (repeatable)\n"
     "  -o <dir>             output directory (created if missing)\n"
     "  -O <level>           C++ optimisation level: 0, 1 (default), 2, 3, s, g, fast (huge\n"
@@ -543,6 +563,10 @@ int circuit_build(int argc, char** argv) {
                 o.opt_level = value("-O");
             } else if (a.rfind("-O", 0) == 0 && a.size() > 2) {
                 o.opt_level = a.substr(2);
+            } else if (a == "--engine") {
+                o.engine = value("--engine");
+            } else if (a.rfind("--engine=", 0) == 0) {
+                o.engine = a.substr(9);
             } else if (a == "--circom-O") {
                 o.circom_opt = value("--circom-O");
             } else if (a == "--circom") {

@@ -36,6 +36,8 @@ struct BuildOptions {
     bool wasm = false;                  // --wasm: also have circom write <name>_js/<name>.wasm
     bool verbose = false;               // -v: show the commands and circom's output
     bool pch = true;                    // --no-pch clears it: no precompiled header (GCC only anyway)
+    std::string engine = "auto";        // --engine: "graph" (interpret circom's C++ into <dir>/<name>.graph, no
+                                        // compiler), "native" (compile it), "auto" (graph, else native)
 };
 
 // Builds; returns 0 on success, 1 on failure (after one or more lines on stderr).

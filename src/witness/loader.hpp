@@ -3,6 +3,7 @@
 // calculation: `peregrine witness` and `peregrine fullprove`.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,10 @@
 #include "util/error.hpp"
 
 namespace peregrine::witness {
+
+namespace graph {
+struct Program;
+}
 
 // A failed witness calculation. code() is the library's PG_WITNESS_* code: 1 bad input (the
 // message names the signal), 2 the circuit failed (assert, division by zero), 3 internal.
@@ -65,8 +70,9 @@ private:
 // The library must outlive the buffers it returned.
 class WitnessLibrary {
 public:
-    // path: a lib<name>-witness.so, or the output directory of `circuit build` holding exactly one.
-    // Throws peregrine::Error when it cannot be loaded or is not a Peregrine witness library.
+    // path: a lib<name>-witness.so (native engine) or <name>.graph (graph engine), or the output
+    // directory of `circuit build` holding exactly one of them. Throws peregrine::Error when it
+    // cannot be loaded or is not a Peregrine witness library or graph.
     explicit WitnessLibrary(const std::string& path);
     ~WitnessLibrary();
     WitnessLibrary(const WitnessLibrary&) = delete;
@@ -87,6 +93,7 @@ private:
     using SizeFn = std::uint32_t (*)();
 
     std::string path_;
+    std::unique_ptr<graph::Program> graph_;  // set for a .graph (then no handle_)
     void* handle_ = nullptr;
     CalcFn calc_ = nullptr;
     FreeFn free_ = nullptr;

@@ -23,6 +23,7 @@ add_library(peregrine_witness_rt STATIC
   ${PEREGRINE_WITNESS_SRC}/fr.cpp
   ${PEREGRINE_WITNESS_SRC}/runtime.cpp
   ${PEREGRINE_WITNESS_SRC}/witness_main.cpp
+  ${PEREGRINE_WITNESS_SRC}/graph_program.cpp
   ${CMAKE_SOURCE_DIR}/src/field/kernels.cpp
   ${CMAKE_SOURCE_DIR}/src/field/bigint.cpp
   ${CMAKE_SOURCE_DIR}/src/util/io.cpp
@@ -36,6 +37,22 @@ set_target_properties(peregrine_witness_rt PROPERTIES
   CXX_VISIBILITY_PRESET hidden
   VISIBILITY_INLINES_HIDDEN ON
   ARCHIVE_OUTPUT_DIRECTORY ${PEREGRINE_WITNESS_RUNTIME_DIR}/lib)
+
+# The graph engine's witness command (`circuit build --engine graph` copies it next to each
+# circuit's <name>.graph as <name>-witness).
+add_executable(pgw_graph_witness ${PEREGRINE_WITNESS_SRC}/graph_main.cpp)
+target_link_libraries(pgw_graph_witness PRIVATE peregrine_witness_rt)
+set_target_properties(pgw_graph_witness PROPERTIES OUTPUT_NAME pgw-graph-witness
+  RUNTIME_OUTPUT_DIRECTORY ${PEREGRINE_WITNESS_RUNTIME_DIR}/bin)
+
+# ... and its C API (pg_witness.h), copied as lib<name>-witness.so. A module: no SONAME, so that
+# copies for several circuits load side by side in one process.
+add_library(pgw_graph_capi MODULE ${PEREGRINE_WITNESS_SRC}/graph_capi.cpp)
+target_link_libraries(pgw_graph_capi PRIVATE peregrine_witness_rt ${CMAKE_DL_LIBS})
+set_target_properties(pgw_graph_capi PROPERTIES OUTPUT_NAME pgw-graph-witness PREFIX lib
+  CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+  LIBRARY_OUTPUT_DIRECTORY ${PEREGRINE_WITNESS_RUNTIME_DIR}/lib)
+target_link_options(pgw_graph_capi PRIVATE -Wl,--exclude-libs,ALL -Wl,-z,now)
 
 # The rest of the runtime directory: headers the generated code compiles against, the per-circuit
 # glue source, and the compiler and flags circuits must be built with (the sanitizers of an asan
@@ -69,14 +86,21 @@ add_library(peregrine_witness STATIC
   ${PEREGRINE_WITNESS_SRC}/build.cpp
   ${PEREGRINE_WITNESS_SRC}/build_codegen.cpp
   ${PEREGRINE_WITNESS_SRC}/build_util.cpp
+  ${PEREGRINE_WITNESS_SRC}/build_graph.cpp
+  ${PEREGRINE_WITNESS_SRC}/graph_parse.cpp
+  ${PEREGRINE_WITNESS_SRC}/graph_eval.cpp
+  ${PEREGRINE_WITNESS_SRC}/graph_lower.cpp
+  ${PEREGRINE_WITNESS_SRC}/graph_build.cpp
   ${PEREGRINE_WITNESS_SRC}/loader.cpp)
 target_include_directories(peregrine_witness PUBLIC ${CMAKE_SOURCE_DIR}/src)
 target_compile_options(peregrine_witness PRIVATE -Wall -Wextra)
-target_link_libraries(peregrine_witness PUBLIC peregrine ${CMAKE_DL_LIBS})
-# Whatever builds circuits needs the runtime built.
-add_dependencies(peregrine_witness peregrine_witness_rt)
+target_link_libraries(peregrine_witness PUBLIC peregrine peregrine_witness_rt ${CMAKE_DL_LIBS})
+# Whatever builds circuits needs the runtime built (with the graph engine's command).
+add_dependencies(peregrine_witness peregrine_witness_rt pgw_graph_witness pgw_graph_capi)
 
 install(TARGETS peregrine_witness_rt ARCHIVE DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR}/lib)
+install(TARGETS pgw_graph_witness RUNTIME DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR}/bin)
+install(TARGETS pgw_graph_capi LIBRARY DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR}/lib)
 install(FILES ${PEREGRINE_WITNESS_HEADERS} DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR}/include)
 install(FILES ${PEREGRINE_WITNESS_SRC}/glue.cpp DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR}/src)
 install(FILES ${PEREGRINE_WITNESS_RUNTIME_DIR}/config.txt DESTINATION ${PEREGRINE_WITNESS_RUNTIME_INSTALL_DIR})

@@ -2,19 +2,22 @@
 # SPDX-License-Identifier: MIT OR Apache-2.0
 # Native witness generation end to end, judged by snarkjs.
 #
-# usage: e2e.sh <mode> <build_tool> <lib_test> <runtime_dir> <work_dir>
+# usage: e2e.sh <mode> <build_tool> <lib_test> <runtime_dir> <work_dir> [engine]
+# engine: graph (default; `circuit build --engine graph`, no C++ compiler) or native (compiled).
 #   compare    builds the circuits of tests/witness/circuits with `circuit build` and checks that
 #              <name>-witness writes, for every input of <name>.inputs, a witness byte-identical to
 #              `snarkjs wtns calculate` on the circuit's wasm; then that the shared library gives the
 #              same witnesses from several threads at once; prints Poseidon-chain timings.
 #   bad_input  every bad-input case of <name>-witness: exit status 1, one line on stderr naming the
-#              problem, no output written (an existing output file is left untouched).
+#              problem, no output written (an existing output file is left untouched). With the
+#              graph engine, also: a circuit with input-dependent control flow (circuits/loop.circom)
+#              is refused by --engine graph, naming the loop, and compiled by --engine auto.
 # WITNESS_OPT: the -O level circuits are compiled at (default 1, as circuit build's; the sanitizer build uses 0, since
 # instrumented circuit code compiles slowly at -O2).
 # WITNESS_EMULATOR: a command prefix to run the build tool and the built witness commands with
 # (a cross build: "qemu-aarch64"), also the in-process library test.
 set -euo pipefail
-mode=$1 tool=$2 libtest=$3 runtime=$4 work=$5
+mode=$1 tool=$2 libtest=$3 runtime=$4 work=$5 engine=${6:-graph}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=$(bash "$root/scripts/npm-tools.sh")
@@ -31,12 +34,18 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 build() {  # name
   local name=$1 t=$SECONDS
   if ! "${tool[@]}" "$here/circuits/$name.circom" -l "$node_modules" -o "$work/$name" --runtime "$runtime" \
-       --circom "$bin/circom2" -O "${WITNESS_OPT:-1}" --wasm >"$work/$name.build.log" 2>&1; then
+       --circom "$bin/circom2" -O "${WITNESS_OPT:-1}" --wasm --engine "$engine" >"$work/$name.build.log" 2>&1; then
     cat "$work/$name.build.log" >&2
     echo "FAIL: circuit build $name" >&2
     exit 1
   fi
-  echo "built $name in $((SECONDS - t))s"
+  echo "built $name in $((SECONDS - t))s ($engine engine)"
+  if [ "$engine" = graph ]; then
+    [ -f "$work/$name/$name.graph" ] || fail "$name: no $name.graph"
+    [ -e "$work/$name/lib$name-witness.so" ] || fail "$name: no lib$name-witness.so (the graph engine's C API)"
+    return 0
+  fi
+  [ ! -e "$work/$name/$name.graph" ] || fail "$name: a graph next to the native library"
   # With GCC, the units are compiled against a precompiled header, which GCC did not refuse.
   local stage="$work/$name/${name}_cpp/peregrine-build" cxx
   cxx=$(sed -n 's/^cxx=//p' "$runtime/config.txt")
@@ -59,7 +68,10 @@ wall() {  # command...: wall seconds
 }
 
 compare() {
-  for name in ops fail sha256 poseidon; do
+  # The native engine (a C++ compile per circuit) on the small circuits; the graph engine on all.
+  local circuits=(ops fail sha256 poseidon) lib_circuits=(poseidon sha256)
+  if [ "$engine" = native ]; then circuits=(ops fail); lib_circuits=(ops); fi
+  for name in "${circuits[@]}"; do
     build "$name"
     local exe="$work/$name/$name-witness" wasm="$work/$name/${name}_js/$name.wasm" n=0
     while IFS= read -r line; do
@@ -96,7 +108,7 @@ compare() {
     echo "ok   fail: a nested bus object gives the same witness" || fail "fail: nested bus input"
 
   # In process, several threads at once.
-  for name in poseidon sha256; do
+  for name in "${lib_circuits[@]}"; do
     if "${emu[@]}" "$libtest" "$work/$name" "$work/$name/input1.json" "$work/$name/ref1.wtns" 4 8 >"$work/libtest.log" 2>&1; then
       sed "s/^/ok   $name library: /" "$work/libtest.log"
     else
@@ -107,11 +119,11 @@ compare() {
 
   # Timings: the 200-Poseidon chain, native command vs snarkjs (wall time, median of 3); not
   # meaningful under an emulator.
-  [ ${#emu[@]} = 0 ] || return 0
+  [ ${#emu[@]} = 0 ] && [ -d "$work/poseidon" ] || return 0
   local ours ref
   ours=$(for i in 1 2 3; do wall "${emu[@]}" "$work/poseidon/poseidon-witness" "$work/poseidon/input1.json" "$work/t.wtns"; done | median3)
   ref=$(for i in 1 2 3; do wall "$snarkjs" wtns calculate "$work/poseidon/poseidon_js/poseidon.wasm" "$work/poseidon/input1.json" "$work/t.wtns"; done | median3)
-  echo "timing: 200-Poseidon chain witness: poseidon-witness ${ours}s, snarkjs wtns calculate ${ref}s (wall, median of 3)"
+  echo "timing: 200-Poseidon chain witness: poseidon-witness ($engine engine) ${ours}s, snarkjs wtns calculate ${ref}s (wall, median of 3)"
 }
 
 bad_input() {
@@ -187,6 +199,28 @@ bad_input() {
   # And the good input still works, replacing an existing file.
   printf 'previous contents\n' >"$out"
   if "${run[@]}" "$work/good.json" "$out" && [ "$(head -c 4 "$out")" = wtns ]; then echo "ok   good input"; else fail "good input"; fi
+  [ "$engine" = graph ] || return 0
+
+  # Input-dependent control flow: --engine graph refuses it (exit 1, the loop's place), auto compiles it.
+  rc=0
+  "${tool[@]}" "$here/circuits/loop.circom" -o "$work/loop" --runtime "$runtime" --circom "$bin/circom2" \
+    --engine graph >"$work/loop.log" 2>&1 || rc=$?
+  if [ "$rc" = 1 ] && grep -q "graph engine cannot build this circuit: loop.cpp:[0-9]* (in Loop_0_run, circom line 10): a loop whose condition depends on an input signal" "$work/loop.log" &&
+     [ ! -e "$work/loop/loop.graph" ]; then
+    echo "ok   input-dependent loop refused by --engine graph: $(tail -1 "$work/loop.log")"
+  else
+    fail "input-dependent loop with --engine graph: exit $rc, $(cat "$work/loop.log")"
+  fi
+  if "${tool[@]}" "$here/circuits/loop.circom" -o "$work/loop" --runtime "$runtime" --circom "$bin/circom2" \
+       -O "${WITNESS_OPT:-1}" --wasm --engine auto >"$work/loop.log" 2>&1 &&
+     grep -q "compiling it (native engine)" "$work/loop.log" && [ ! -e "$work/loop/loop.graph" ] &&
+     printf '{"n": 5}\n' >"$work/loop.json" && "${emu[@]}" "$work/loop/loop-witness" "$work/loop.json" "$out" &&
+     "$snarkjs" wtns calculate "$work/loop/loop_js/loop.wasm" "$work/loop.json" "$work/ref.wtns" >/dev/null 2>&1 &&
+     cmp -s "$out" "$work/ref.wtns"; then
+    echo "ok   --engine auto compiled the loop circuit natively (witness identical to snarkjs)"
+  else
+    fail "--engine auto on the loop circuit: $(cat "$work/loop.log")"
+  fi
 }
 
 case "$mode" in
