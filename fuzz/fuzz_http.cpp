@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
-// The HTTP request path of `peregrine serve`, in process: the raw bytes of one request (request
-// line, headers, body) go through cpp-httplib's parser and serve's hooks, routes and handlers
-// (server::InProcessServer, HttpFront::handle_raw) for the multiplier circuit of the fixtures
-// (its zkey, and libfuzz-multiplier-witness.so built beside this target). Accepted jobs are
-// proved by one worker; the queue holds 2 jobs and the service is made anew every 256 inputs, so
-// the state (jobs, results) stays small. The contract: any request gets a response, never a crash.
-// Run with -close_fd_mask=2: the service logs a JSON line per request on stderr.
+// The HTTP request path of `peregrine serve`, in process: the bytes of one connection go through
+// the connection layer's checks (RequestReader, as in the event loop: header and body limits,
+// Content-Length, Transfer-Encoding, header/request/idle timeouts on a simulated clock,
+// keep-alive and pipelining), then every complete request through cpp-httplib's parser and
+// serve's hooks, routes and handlers (server::InProcessServer, HttpFront::handle_connection) for
+// the multiplier circuit of the fixtures (its zkey, and libfuzz-multiplier-witness.so built
+// beside this target). Accepted jobs are proved by one worker; the queue holds 2 jobs and the
+// service is made anew every 256 inputs, so the state (jobs, results) stays small. The contract:
+// any connection gets well-formed responses, never a crash or a hang.
+//
+// Input: one byte of schedule, then the bytes the client sends. The schedule byte's low 3 bits
+// choose the chunk size (kChunk), the next 3 bits the time between chunks (kStep: up to past every
+// timeout). Run with -close_fd_mask=2: the service logs a JSON line per request on stderr.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 
@@ -21,6 +30,9 @@
 #endif
 
 namespace {
+
+constexpr std::size_t kChunk[8] = {1, 2, 7, 64, 512, 4096, 65536, 1u << 30};
+constexpr double kStep[8] = {0, 0, 0.25, 1, 3, 6, 11, 31};  // s; serve's timeouts: idle 5, headers 10, request 30
 
 std::string witness_library() {
     char buf[4096];
@@ -51,8 +63,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         svc.reset();
         svc = make();
     }
-    const std::string response = svc->handle(std::string(reinterpret_cast<const char*>(data), size));
-    // A request that parses gets a status line; one that does not may get nothing (connection closed).
+    if (size == 0) return 0;
+    const std::size_t chunk = kChunk[data[0] & 7];
+    const double step = kStep[(data[0] >> 3) & 7];
+    std::vector<std::pair<double, std::string>> chunks;
+    for (std::size_t pos = 1, i = 0; pos < size; pos += chunk, ++i) {
+        const std::size_t k = std::min(chunk, size - pos);
+        chunks.emplace_back(step * (double)i, std::string(reinterpret_cast<const char*>(data) + pos, k));
+    }
+    const std::string response = svc->handle_connection(chunks);
+    // Every response starts with a status line; a request that does not parse may get nothing
+    // (connection closed).
     if (!response.empty() && response.rfind("HTTP/1.1 ", 0) != 0) std::abort();
     return 0;
 }

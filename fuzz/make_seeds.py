@@ -75,7 +75,8 @@ for i, text in enumerate([
         ' "m": [], "p": {}}']):
     put("input", "synth%d.json" % i, text.encode())
 
-# fuzz_http: raw requests to serve's routes for the circuit "multiplier" (fixture input.json).
+# fuzz_http: one connection's bytes to serve's routes for the circuit "multiplier" (fixture
+# input.json), after a schedule byte (fuzz/fuzz_http.cpp: chunk size index | time step index << 3).
 with open(os.path.join(data, "multiplier", "input.json"), "rb") as f:
     job = f.read()
 JOB_ID = b"0123456789abcdef0123456789abcdef"
@@ -113,5 +114,33 @@ for name, blob in [
         ("post_cancel", request(b"POST", b"/cancel", b"")),
         ("get_query_range", request(b"GET", b"/v1/proofs/x%2Fy?a=1&b=%zz", headers=[b"Range: bytes=0-10,20-"])),
         ("http10", b"GET /healthz HTTP/1.0\r\n\r\n"),
+]:
+    put("http", name + ".http", bytes([7]) + blob)  # all at once
+
+
+def schedule(chunk, step):
+    return bytes([chunk | step << 3])
+
+
+post = request(b"POST", b"/v1/circuits/multiplier/proofs", job)
+health = request(b"GET", b"/healthz")
+for name, blob in [
+        # pipelined: a job, then its status and the health check on the same connection
+        ("pipelined", schedule(7, 0) + post + request(b"GET", b"/v1/proofs/" + JOB_ID) + health),
+        # in small pieces, quickly (a slow network): served
+        ("pieces", schedule(2, 2) + post + health),
+        # a byte a second: the headers take longer than 10 s (408)
+        ("trickle_headers", schedule(0, 3) + health),
+        # headers at once, then the body in pieces 6 s apart: past the request timeout (408)
+        ("slow_body", schedule(4, 5) + post),
+        # keep-alive, then silence past the idle timeout
+        ("idle_between", schedule(3, 4) + health + health),
+        ("expect_continue", schedule(4, 2) + request(b"POST", b"/v1/circuits/multiplier/proofs", job,
+                                                       [b"Expect: 100-continue"])),
+        ("too_long_header", schedule(6, 0) + request(b"GET", b"/healthz", headers=[b"X-Pad: " + b"a" * 17000])),
+        ("two_lengths", schedule(7, 0) + request(b"POST", b"/v1/circuits/multiplier/proofs", job,
+                                                   [b"Content-Length: 3"])),
+        ("huge_length", schedule(7, 0) + request(b"POST", b"/v1/circuits/multiplier/proofs", job, length=1 << 40)),
+        ("blank_lines", schedule(7, 0) + b"\r\n\r\n" + health),
 ]:
     put("http", name + ".http", blob)

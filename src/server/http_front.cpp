@@ -37,20 +37,6 @@ int ms_until(Clock::time_point t, Clock::time_point now) {
     return (int)std::min<long long>(ms, 1000);
 }
 
-std::string lower(std::string s) {
-    for (char& ch : s) ch = (char)std::tolower((unsigned char)ch);
-    return s;
-}
-
-std::string trim(const std::string& s) {
-    std::size_t a = 0, b = s.size();
-    while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
-    return s.substr(a, b - a);
-}
-
-std::string clip(const std::string& s, std::size_t n = 40) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
-
 // Best effort: a few bytes on a non-blocking socket.
 void send_some(int fd, const std::string& s) {
     std::size_t done = 0;
@@ -64,44 +50,14 @@ void send_some(int fd, const std::string& s) {
     }
 }
 
-std::string json_quote(const std::string& s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if ((unsigned char)ch < 0x20) {
-            out += ' ';
-        } else {
-            out += ch;
-        }
-    }
-    return out + "\"";
-}
-
-const char* reason_phrase(int status) {
-    switch (status) {
-        case 400: return "Bad Request";
-        case 408: return "Request Timeout";
-        case 411: return "Length Required";
-        case 413: return "Payload Too Large";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        default: return "Error";
-    }
-}
-
 }  // namespace
 
 struct HttpFront::Conn {
-    enum class Phase { idle, headers, body, closing };
+    Conn(const FrontOptions& o, Clock::time_point now) : r(o, now) {}
     int fd = -1;
     std::string ip;
     int port = 0;
-    std::string buf;  // received, not yet consumed
-    Phase phase = Phase::idle;
-    Clock::time_point deadline, header_deadline, request_deadline;
-    std::size_t need = 0;      // bytes of the whole request (headers + body)
+    RequestReader r;           // received bytes, phase and deadline (request_reader.hpp)
     std::size_t reserved = 0;  // body bytes counted against body_budget
     std::size_t served = 0;
     bool submission = false;
@@ -111,16 +67,18 @@ struct HttpFront::Conn {
 namespace {
 
 using Conn = HttpFront::Conn;
+using Step = RequestReader::Step;
 
 // A fully received request, then the socket for the response (with a deadline).
 class ConnStream : public httplib::Stream {
 public:
     ConnStream(Conn& c, Clock::time_point write_deadline) : c_(c), wdl_(write_deadline) {}
-    bool is_readable() const override { return c_.consumed < c_.buf.size(); }
+    bool is_readable() const override { return c_.consumed < c_.r.request_size(); }
     bool is_writable() const override { return true; }
     ssize_t read(char* ptr, size_t size) override {
-        const std::size_t k = std::min(size, c_.buf.size() - c_.consumed);
-        std::memcpy(ptr, c_.buf.data() + c_.consumed, k);
+        // Only this request's bytes (a pipelined next one stays for the event loop).
+        const std::size_t k = std::min(size, c_.r.request_size() - c_.consumed);
+        std::memcpy(ptr, c_.r.buffer().data() + c_.consumed, k);
         c_.consumed += k;
         return (ssize_t)k;  // 0 past the request: it was received completely
     }
@@ -380,13 +338,11 @@ void HttpFront::serve_conn(Conn* c) {
     ++c->served;
     impl_->body_used -= c->reserved;
     c->reserved = 0;
-    c->buf.erase(0, std::min(c->buf.size(), std::max(c->consumed, c->need)));
     if (!ok || closed || close_now) {
         drop(c);
         return;
     }
-    c->phase = Conn::Phase::idle;
-    c->deadline = Clock::now() + secs(o_.idle_timeout_s);
+    c->r.finish(Clock::now());
     give_back(c);
 }
 
@@ -401,6 +357,66 @@ std::string HttpFront::handle_raw(const std::string& request, const std::string&
     return out;
 }
 
+std::string HttpFront::handle_connection(const std::vector<std::pair<double, std::string>>& chunks,
+                                         const std::string& remote_ip) {
+    const Clock::time_point t0 = Clock::now();
+    RequestReader r(o_, t0);
+    std::string out;
+    std::size_t served = 0;
+    // What the bytes so far give; false once the connection is closed.
+    auto run = [&](Clock::time_point now) -> bool {
+        for (;;) {
+            switch (r.advance(now)) {
+                case Step::more: return true;
+                case Step::close: return false;
+                case Step::refused: out += refusal_response(r.refusal()); return false;
+                case Step::headers:
+                    if (r.content_length() > o_.body_budget) {
+                        r.refuse({429, "body_budget", "the server is receiving too many request bodies at once", 1}, now);
+                        out += refusal_response(r.refusal());
+                        return false;
+                    }
+                    if (r.expect_continue() && r.buffer().size() < r.request_size()) out += "HTTP/1.1 100 Continue\r\n\r\n";
+                    continue;
+                case Step::complete: {
+                    const std::string request = r.buffer().substr(0, r.request_size());
+                    StringStream strm(request, out, remote_ip);
+                    const bool close_now = served + 1 >= o_.keep_alive_max;
+                    bool closed = false, ok = false;
+                    try {
+                        ok = process_request(strm, close_now, closed, {});
+                    } catch (...) {
+                    }
+                    ++served;
+                    if (!ok || closed || close_now) return false;
+                    r.finish(now);
+                    continue;
+                }
+            }
+        }
+    };
+    double last = 0;
+    for (const auto& [at, bytes] : chunks) {
+        last = std::max(last, at);
+        const Clock::time_point now = t0 + secs(last);
+        // The loop wakes at the deadline before these bytes could arrive.
+        if (const Step e = r.expire(now); e != Step::more) {
+            if (e == Step::refused) out += refusal_response(r.refusal());
+            return out;
+        }
+        std::size_t pos = 0;
+        while (pos < bytes.size()) {
+            const std::size_t k = std::min(r.want(65536), bytes.size() - pos);
+            if (k == 0) break;
+            r.append(bytes.data() + pos, k);
+            pos += k;
+            if (!run(now)) return out;
+        }
+    }
+    if (r.expire(r.deadline()) == Step::refused) out += refusal_response(r.refusal());
+    return out;
+}
+
 void HttpFront::loop() {
     Impl& m = *impl_;
     std::vector<pollfd> pfds;
@@ -411,118 +427,53 @@ void HttpFront::loop() {
         m.body_used -= c->reserved;
         drop(c);
     };
-    // Answers with a JSON error and closes (after the client had a moment to read it).
-    auto refuse = [&](Conn* c, int status, const char* reason, const std::string& msg, unsigned retry_after) {
-        const std::string body = "{\"error\":" + json_quote(msg) + "}";
-        std::string r = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\nConnection: close\r\n";
-        if (retry_after) r += "Retry-After: " + std::to_string(retry_after) + "\r\n";
-        send_some(c->fd, r + "\r\n" + body);
-        if (on_refused) on_refused(status, reason, msg, c->ip);
+    // c->r was refused: answers with its JSON error and closes (after the client had a moment to read it).
+    auto answer = [&](Conn* c) {
+        const Refusal& f = c->r.refusal();
+        send_some(c->fd, refusal_response(f));
+        if (on_refused) on_refused(f.status, f.reason, f.message, c->ip);
         m.body_used -= c->reserved;
         c->reserved = 0;
         ::shutdown(c->fd, SHUT_WR);
-        c->phase = Conn::Phase::closing;
-        c->deadline = Clock::now() + std::chrono::seconds(2);
     };
     // Returns false when c left the loop (dispatched or closed).
     auto advance = [&](Conn* c, Clock::time_point now) -> bool {
-        if (c->phase == Conn::Phase::closing) return true;
-        if (c->phase == Conn::Phase::idle) {
-            while (!c->buf.empty() && (c->buf[0] == '\r' || c->buf[0] == '\n')) c->buf.erase(0, 1);
-            if (c->buf.empty()) return true;
-            c->phase = Conn::Phase::headers;
-            c->header_deadline = now + secs(o_.header_timeout_s);
-            c->request_deadline = now + secs(o_.request_timeout_s);
-            c->deadline = std::min(c->header_deadline, c->request_deadline);
-        }
-        if (c->phase == Conn::Phase::headers) {
-            const std::size_t pos = c->buf.find("\r\n\r\n");
-            if (pos == std::string::npos || pos + 4 > o_.max_header_bytes) {
-                if (c->buf.size() > o_.max_header_bytes) {
-                    refuse(c, 431, "headers_too_large",
-                           "request line and headers over " + std::to_string(o_.max_header_bytes) + " bytes", 0);
-                }
-                return true;
-            }
-            const std::size_t hlen = pos + 4;
-            std::string method, path, cl_value, expect;
-            bool has_cl = false, has_te = false, bad_cl = false;
-            std::size_t line_start = 0;
-            for (bool first = true; line_start < pos; first = false) {
-                std::size_t e = c->buf.find("\r\n", line_start);
-                if (e == std::string::npos || e > pos) e = pos;
-                const std::string line = c->buf.substr(line_start, e - line_start);
-                line_start = e + 2;
-                if (first) {
-                    const std::size_t s1 = line.find(' ');
-                    method = line.substr(0, s1);
-                    if (s1 != std::string::npos) path = line.substr(s1 + 1, line.find(' ', s1 + 1) - s1 - 1);
+        for (;;) {
+            switch (c->r.advance(now)) {
+                case Step::more:
+                case Step::close: return true;
+                case Step::refused: answer(c); return true;
+                case Step::headers: {
+                    const std::size_t cl = c->r.content_length();
+                    if (cl > 0) {
+                        if (m.body_used + cl > o_.body_budget) {
+                            c->r.refuse({429, "body_budget",
+                                         "the server is receiving too many request bodies at once (" +
+                                             std::to_string(o_.body_budget) + " bytes); retry",
+                                         1},
+                                        now);
+                            answer(c);
+                            return true;
+                        }
+                        m.body_used += cl;
+                        c->reserved = cl;
+                    }
+                    c->submission = is_submission && is_submission(c->r.method(), c->r.path());
+                    if (c->r.expect_continue() && c->r.buffer().size() < c->r.request_size())
+                        send_some(c->fd, "HTTP/1.1 100 Continue\r\n\r\n");
                     continue;
                 }
-                const std::size_t colon = line.find(':');
-                if (colon == std::string::npos) continue;
-                const std::string name = lower(trim(line.substr(0, colon)));
-                const std::string value = trim(line.substr(colon + 1));
-                if (name == "content-length") {
-                    if (has_cl && value != cl_value) bad_cl = true;
-                    has_cl = true;
-                    cl_value = value;
-                } else if (name == "transfer-encoding") {
-                    has_te = true;
-                } else if (name == "expect") {
-                    expect = lower(value);
-                }
-            }
-            if (has_te) {
-                refuse(c, 411, "length_required",
-                       "request bodies must have a Content-Length (Transfer-Encoding is not accepted)", 0);
-                return true;
-            }
-            std::size_t cl = 0;
-            if (has_cl) {
-                bad_cl = bad_cl || cl_value.empty() || cl_value.size() > 18 ||
-                         !std::all_of(cl_value.begin(), cl_value.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-                if (bad_cl) {
-                    refuse(c, 400, "bad_content_length", "invalid Content-Length \"" + clip(cl_value) + "\"", 0);
+                case Step::complete: {
+                    ConnPool& pool = c->submission ? m.submit : m.http;
+                    if (pool.push(c)) return false;
+                    c->r.refuse({429, "submissions_busy",
+                                 "too many submissions in progress (" + std::to_string(o_.submit_queue) + " waiting); retry", 1},
+                                now);
+                    answer(c);
                     return true;
                 }
-                cl = (std::size_t)std::stoull(cl_value);
             }
-            if (cl > o_.max_body) {
-                refuse(c, 413, "too_large",
-                       "request body too large: Content-Length " + std::to_string(cl) + ", limit " +
-                           std::to_string(o_.max_body) + " bytes",
-                       0);
-                return true;
-            }
-            if (cl > 0) {
-                if (m.body_used + cl > o_.body_budget) {
-                    refuse(c, 429, "body_budget",
-                           "the server is receiving too many request bodies at once (" +
-                               std::to_string(o_.body_budget) + " bytes); retry",
-                           1);
-                    return true;
-                }
-                m.body_used += cl;
-                c->reserved = cl;
-            }
-            c->need = hlen + cl;
-            c->submission = is_submission && is_submission(method, path);
-            c->phase = Conn::Phase::body;
-            c->deadline = c->request_deadline;
-            if (expect == "100-continue" && c->buf.size() < c->need) send_some(c->fd, "HTTP/1.1 100 Continue\r\n\r\n");
         }
-        if (c->buf.size() < c->need) return true;
-        // Complete: to a thread.
-        ConnPool& pool = c->submission ? m.submit : m.http;
-        if (!pool.push(c)) {
-            refuse(c, 429, "submissions_busy",
-                   "too many submissions in progress (" + std::to_string(o_.submit_queue) + " waiting); retry", 1);
-            return true;
-        }
-        return false;
     };
 
     for (;;) {
@@ -542,7 +493,7 @@ void HttpFront::loop() {
         int timeout = now >= accept_pause ? 1000 : 100;
         for (Conn* c : m.conns) {
             pfds.push_back({c->fd, POLLIN, 0});
-            timeout = std::min(timeout, ms_until(c->deadline, now));
+            timeout = std::min(timeout, ms_until(c->r.deadline(), now));
         }
         const int n = ::poll(pfds.data(), pfds.size(), timeout);
         if (n < 0 && errno != EINTR) break;
@@ -577,20 +528,17 @@ void HttpFront::loop() {
                     const std::string msg = client_full ? "too many connections from " + std::string(host) + " (limit " +
                                                               std::to_string(o_.max_per_client) + "); retry"
                                                         : "too many connections (limit " + std::to_string(o_.max_connections) + "); retry";
-                    const std::string body = "{\"error\":" + json_quote(msg) + "}";
-                    send_some(fd, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: " +
-                                      std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body);
+                    send_some(fd, refusal_response({429, "connections", msg, 1}));
                     if (on_refused) on_refused(429, "connections", msg, host);
                     ::close(fd);
                     continue;
                 }
                 const int one = 1;
                 ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                auto* c = new Conn;
+                auto* c = new Conn(o_, now);
                 c->fd = fd;
                 c->ip = host;
                 c->port = std::atoi(serv);
-                c->deadline = now + secs(o_.idle_timeout_s);
                 ++open_;
                 m.conns.push_back(c);
             }
@@ -605,15 +553,11 @@ void HttpFront::loop() {
             bool alive = true, in_loop = true;
             if (ev & (POLLIN | POLLHUP | POLLERR)) {
                 for (;;) {
-                    std::size_t want = chunk.size();
-                    if (c->phase == Conn::Phase::body) want = std::min(want, c->need - c->buf.size());
-                    if (c->phase != Conn::Phase::closing && c->phase != Conn::Phase::body) {
-                        want = std::min(want, o_.max_header_bytes + 1 - std::min(c->buf.size(), o_.max_header_bytes));
-                    }
+                    const std::size_t want = c->r.want(chunk.size());
                     if (want == 0) break;
                     const ssize_t k = ::recv(c->fd, chunk.data(), want, 0);
                     if (k > 0) {
-                        if (c->phase != Conn::Phase::closing) c->buf.append(chunk.data(), (std::size_t)k);
+                        c->r.append(chunk.data(), (std::size_t)k);
                         if ((std::size_t)k < want) break;
                         continue;
                     }
@@ -624,18 +568,10 @@ void HttpFront::loop() {
                 }
                 if (alive) in_loop = advance(c, now);
             }
-            if (alive && in_loop && now >= c->deadline) {
-                if (c->phase == Conn::Phase::headers) {
-                    refuse(c, 408, "header_timeout",
-                           "request headers not received within " + std::to_string((int)o_.header_timeout_s) + " s", 0);
-                } else if (c->phase == Conn::Phase::body) {
-                    refuse(c, 408, "body_timeout",
-                           "request not received within " + std::to_string((int)o_.request_timeout_s) + " s (" +
-                               std::to_string(c->buf.size()) + " of " + std::to_string(c->need) + " bytes)",
-                           0);
-                } else {
-                    alive = false;  // idle keep-alive connection, or a refused one that had its moment
-                }
+            if (alive && in_loop) {
+                const Step e = c->r.expire(now);
+                if (e == Step::refused) answer(c);
+                if (e == Step::close) alive = false;
             }
             if (!alive) {
                 close_conn(c);

@@ -33,25 +33,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "server/request_reader.hpp"  // FrontOptions, and the checks below
 
 namespace peregrine::server {
-
-struct FrontOptions {
-    unsigned http_threads = 8;          // threads running handlers of non-submission requests
-    unsigned submit_threads = 1;        // threads running submissions (witness computation)
-    std::size_t submit_queue = 32;      // complete submissions waiting for those; beyond: 429
-    std::size_t max_connections = 512;  // open connections; beyond: 429 and close
-    std::size_t max_per_client = 0;     // open connections per client address (0: no limit); beyond: 429
-    int backlog = 1024;                 // listen(2) backlog
-    double header_timeout_s = 10;       // first byte of a request -> end of its headers; beyond: 408
-    double request_timeout_s = 30;      // first byte -> end of its body; beyond: 408
-    double idle_timeout_s = 5;          // a connection without a request in progress is closed after
-    double write_timeout_s = 10;        // to write one response
-    std::size_t max_header_bytes = 16384;  // request line + headers; beyond: 431
-    std::size_t max_body = 16u << 20;      // Content-Length; beyond: 413
-    std::size_t body_budget = 64u << 20;   // bytes of all bodies being received at once; beyond: 429
-    std::size_t keep_alive_max = 100;      // requests per connection
-};
 
 class HttpFront : public httplib::Server {
 public:
@@ -73,11 +60,20 @@ public:
 
     std::size_t open_connections() const { return open_.load(); }
 
-    // For the fuzz target (fuzz/fuzz_http.cpp): one raw request (request line, headers, body, as
-    // a client sent them) through cpp-httplib's parser, the hooks, routing and handlers, on the
-    // calling thread and without a socket (the event loop's checks above are not applied).
-    // Returns the raw response.
+    // One raw request (request line, headers, body, as a client sent them) through cpp-httplib's
+    // parser, the hooks, routing and handlers, on the calling thread and without a socket (the
+    // event loop's checks are not applied: see handle_connection). Returns the raw response.
     std::string handle_raw(const std::string& request, const std::string& remote_ip = "127.0.0.1");
+
+    // For the fuzz target (fuzz/fuzz_http.cpp) and tests: one connection without a socket. Its
+    // bytes arrive in chunks, each at a time in seconds after the connection opened (simulated:
+    // nothing waits), and go through the event loop's own checks (RequestReader: header and body
+    // limits, Content-Length, Transfer-Encoding, header/request/idle timeouts, keep_alive_max;
+    // body_budget as if no other connection were receiving) and each complete request through
+    // handle_raw's path. After the last chunk the client goes silent: the deadline in force
+    // answers. Returns every response the client would have received, in order.
+    std::string handle_connection(const std::vector<std::pair<double, std::string>>& chunks,
+                                  const std::string& remote_ip = "127.0.0.1");
 
     struct Conn;
 

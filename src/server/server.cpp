@@ -507,6 +507,22 @@ std::string read_token(const std::string& path, std::string& problem) {
     return t;
 }
 
+// The connection layer's limits from serve's options (serve() then fits max_connections to the
+// open-file limit).
+FrontOptions front_options(const ServeOptions& o) {
+    FrontOptions fo;
+    fo.http_threads = std::max(1u, o.http_threads);
+    fo.submit_threads = o.witness_threads ? o.witness_threads : std::max(1u, o.workers);
+    fo.submit_queue = std::max<std::size_t>(o.queue, 1);
+    fo.max_connections = std::max<std::size_t>(o.max_connections, 1);
+    fo.max_per_client = o.max_connections_per_client;
+    fo.header_timeout_s = o.header_timeout_s;
+    fo.request_timeout_s = o.request_timeout_s;
+    fo.max_body = o.max_body;
+    fo.body_budget = std::max<std::size_t>(o.max_body * 4, 64u << 20);
+    return fo;
+}
+
 }  // namespace
 
 struct InProcessServer::Impl {
@@ -520,7 +536,7 @@ struct InProcessServer::Impl {
         return out;
     }
     Impl(const ServeOptions& o, const std::string& name, const std::string& zkey_path, const std::string& lib)
-        : service(o, one(name, zkey_path, lib), std::string()), front(FrontOptions{}) {
+        : service(o, one(name, zkey_path, lib), std::string()), front(front_options(o)) {
         front.set_payload_max_length(o.max_body);
         service.hooks(front);
         service.routes(front);
@@ -537,6 +553,10 @@ InProcessServer::InProcessServer(const ServeOptions& o, const std::string& circu
 InProcessServer::~InProcessServer() = default;
 
 std::string InProcessServer::handle(const std::string& raw_request) { return impl_->front.handle_raw(raw_request); }
+
+std::string InProcessServer::handle_connection(const std::vector<std::pair<double, std::string>>& chunks) {
+    return impl_->front.handle_connection(chunks);
+}
 
 int serve(const ServeOptions& o) {
     // A client that disconnects must not kill the process.
@@ -562,16 +582,7 @@ int serve(const ServeOptions& o) {
     if (!load_circuits(o, circuits)) return 1;
     Service service(o, std::move(circuits), token);
 
-    FrontOptions fo;
-    fo.http_threads = std::max(1u, o.http_threads);
-    fo.submit_threads = o.witness_threads ? o.witness_threads : std::max(1u, o.workers);
-    fo.submit_queue = std::max<std::size_t>(o.queue, 1);
-    fo.max_connections = std::max<std::size_t>(o.max_connections, 1);
-    fo.max_per_client = o.max_connections_per_client;
-    fo.header_timeout_s = o.header_timeout_s;
-    fo.request_timeout_s = o.request_timeout_s;
-    fo.max_body = o.max_body;
-    fo.body_budget = std::max<std::size_t>(o.max_body * 4, 64u << 20);
+    FrontOptions fo = front_options(o);
     // Each connection is a descriptor: raise the soft limit to the hard one, and keep
     // --max-connections (plus room for the circuits, logs and workers) under it.
     if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace peregrine::server {
 
@@ -44,6 +46,9 @@ public:
                     const std::string& witness_library);
     ~InProcessServer();  // cancels and joins the jobs still queued or running
     std::string handle(const std::string& raw_request);
+    // One connection's bytes in timed chunks through the connection layer's checks too
+    // (HttpFront::handle_connection).
+    std::string handle_connection(const std::vector<std::pair<double, std::string>>& chunks);
 
 private:
     struct Impl;

@@ -5,6 +5,11 @@ set(PEREGRINE_SERVER_TESTS ${CMAKE_CURRENT_LIST_DIR})
 # Cancellation inside the prover (what DELETE /v1/proofs/<id> relies on).
 peregrine_test(serve_cancel_test ${PEREGRINE_SERVER_TESTS}/cancel_test.cpp)
 
+# The connection layer's checks before any handler (limits, Content-Length, timeouts) on bytes
+# and a simulated clock.
+peregrine_test(serve_request_reader_test ${PEREGRINE_SERVER_TESTS}/request_reader_test.cpp)
+target_link_libraries(serve_request_reader_test PRIVATE peregrine_server)
+
 # The service end to end: real servers on loopback, 16 concurrent clients, cancellation, limits,
 # the rapidsnark-compatible routes, SIGTERM, RSS over 200 jobs; proofs judged by peregrine verify
 # and snarkjs. Not run under qemu (aarch64 preset): emulated proving makes it far too slow.
