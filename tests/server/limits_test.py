@@ -17,6 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_harness as H  # noqa: E402
 import serve_test as T  # noqa: E402  (its main() does not run on import)
 from serve_test import Server, check  # noqa: E402
 
@@ -266,10 +267,7 @@ def main():
         srv.stop()
     test_auth_and_rate(cdir)
     test_compat_slots(cdir)
-    print("%d passed, %d failed (%.0fs)" % (T.passed, len(T.failures), time.time() - t0))
-    if T.failures:
-        print("failures:\n  " + "\n  ".join(T.failures))
-        sys.exit(1)
+    H.finish(t0)
 
 
 if __name__ == "__main__":

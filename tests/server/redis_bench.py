@@ -12,12 +12,12 @@ job). `throughput`: proofs per second of the 2^12 circuit (big) with one API ins
 2^12 jobs submitted through one API instance and cancelled (DELETE) through another: the
 answers, final states and times.
 """
-import http.client, json, subprocess, sys, time, threading, re, signal, os, socket, statistics
+import http.client, json, subprocess, sys, time, threading, re, signal, os, statistics
 PEREGRINE, C, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 os.makedirs(WORK, exist_ok=True)
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_harness import free_port  # noqa: E402
 def start(*args):
     p = subprocess.Popen([PEREGRINE, "serve", "--circuits", C, "--port", "0", "--threads", "1"] + list(args), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     for line in p.stderr:

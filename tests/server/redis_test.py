@@ -25,76 +25,30 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_harness import DATA, P, ServeProcess, build_circuits, check, failures, finish, free_port, log, npm_bin  # noqa: E402,F401
+from server_harness import peregrine_verify, skip_without_redis_support, snarkjs_verify_batch, write_proof_files  # noqa: E402
+
 PEREGRINE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.path.join(ROOT, "tests", "fixtures", "data")
-P = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 QUEUE = 48
 LEASE = 2
-T0 = time.time()
-
-failures = []
-passed = [0]
-
-
-def log(msg):
-    print("[%5.1fs] %s" % (time.time() - T0, msg), flush=True)
-
-
-def check(cond, msg):
-    log(("ok   " if cond else "FAIL: ") + msg)
-    if cond:
-        passed[0] += 1
-    else:
-        failures.append(msg)
-    return cond
-
 
 REDIS = shutil.which("redis-server")
 if not REDIS:
     print("SKIP: no redis-server (Debian's redis-server package)")
     sys.exit(77)
-probe = subprocess.run([PEREGRINE, "serve", "--circuits", "/nonexistent", "--store", "redis://127.0.0.1:1"],
-                       capture_output=True, text=True)
-if "no Redis support" in probe.stderr + probe.stdout:
-    print("SKIP: this peregrine was built without hiredis")
-    sys.exit(77)
+skip_without_redis_support(PEREGRINE)
 
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
-
-
-def npm_bin():
-    return subprocess.check_output(["bash", os.path.join(ROOT, "scripts", "npm-tools.sh")], text=True).strip()
-
-
 BIN = npm_bin()
-
 # The circuit: the fixture's key + its witness library built here.
-CDIR = os.path.join(WORK, "circuits")
-os.makedirs(CDIR)
-t = time.time()
-r = subprocess.run([PEREGRINE, "circuit", "build", os.path.join(ROOT, "tests/fixtures/circuits/multiplier.circom"),
-                    "-l", os.path.dirname(BIN), "-o", os.path.join(CDIR, "multiplier"), "-O", "1",
-                    "--circom", os.path.join(BIN, "circom2")], cwd="/", capture_output=True, text=True)
-if r.returncode != 0:
-    sys.exit("FAIL: circuit build\n" + r.stdout + r.stderr)
-os.symlink(os.path.join(DATA, "multiplier", "circuit.zkey"), os.path.join(CDIR, "multiplier.zkey"))
-log("circuit built in %.1fs" % (time.time() - t))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+CDIR = build_circuits(PEREGRINE, WORK, ["multiplier"], BIN)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,37 +85,16 @@ redis.start()
 STORE = "redis://127.0.0.1:%d" % redis.port
 
 
-class Instance:
+class Instance(ServeProcess):
     def __init__(self, name, role, workers):
-        self.name, self.role, self.workers = name, role, workers
-        self.log = []  # all lines of all runs
-        self.runs = []  # (proc, consumer)
-        self.crashed = []
+        super().__init__(name)
+        self.role, self.workers = role, workers
         self.start()
 
     def start(self):
-        args = [PEREGRINE, "serve", "--circuits", CDIR, "--port", "0", "--store", STORE, "--role", self.role,
-                "--workers", str(self.workers), "--threads", "1", "--queue", str(QUEUE),
-                "--lease-seconds", str(LEASE), "--result-ttl", "600", "--drain-seconds", "2"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.port = None
-        self.consumer = None
-        ready = threading.Event()
-
-        def read(proc):
-            for line in proc.stderr:
-                line = line.rstrip("\n")
-                self.log.append(line)
-                if self.consumer is None and '"event":"store"' in line:
-                    self.consumer = json.loads(line)["consumer"]
-                if self.port is None and '"event":"listening"' in line:
-                    self.port = int(re.search(r'"port":(\d+)', line).group(1))
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=read, args=(self.proc,), daemon=True).start()
-        if not ready.wait(60) or self.port is None:
-            sys.exit("FAIL: %s did not start:\n%s" % (self.name, "\n".join(self.log[-20:])))
+        super().start([PEREGRINE, "serve", "--circuits", CDIR, "--port", "0", "--store", STORE, "--role", self.role,
+                       "--workers", str(self.workers), "--threads", "1", "--queue", str(QUEUE),
+                       "--lease-seconds", str(LEASE), "--result-ttl", "600", "--drain-seconds", "2"])
 
     def alive(self):
         return self.port is not None and self.proc.poll() is None
@@ -172,33 +105,15 @@ class Instance:
         self.proc.wait(10)
 
     def restart(self):
-        port, self.port = self.port, None
+        self.port = None
         self.proc.send_signal(signal.SIGTERM)
         rc = self.proc.wait(30)
         check(rc == 0, "%s: SIGTERM -> exit status %s" % (self.name, rc))
         self.start()
 
-    def events(self, kind):
-        out = []
-        for line in list(self.log):
-            if '"event":"%s"' % kind in line:
-                out.append(json.loads(line))
-        return out
-
 
 def request(inst, method, path, body=None, timeout=15):
-    port = inst.port
-    if port is None:
-        raise ConnectionError("down")
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request(method, path, body=json.dumps(body) if body is not None else None,
-                  headers={"Content-Type": "application/json"})
-        r = c.getresponse()
-        data = r.read()
-        return r.status, json.loads(data) if data else None
-    finally:
-        c.close()
+    return inst.json_request(method, path, body, timeout)
 
 
 A = Instance("A", "api", 1)
@@ -479,19 +394,12 @@ vk = os.path.join(DATA, "multiplier", "verification_key.json")
 entries = []
 for n, jid in enumerate(ids):
     proof, pub = json.loads(next(iter(jobs[jid]["results"])))
-    pp, pu = os.path.join(vdir, "proof%d.json" % n), os.path.join(vdir, "public%d.json" % n)
-    with open(pp, "w") as f:
-        json.dump(proof, f)
-    with open(pu, "w") as f:
-        json.dump(pub, f)
+    pp, pu = write_proof_files(vdir, n, proof, pub)
     entries.append([vk, pu, pp])
-with open(os.path.join(vdir, "list.json"), "w") as f:
-    json.dump(entries, f)
-r = subprocess.run(["node", os.path.join(ROOT, "tests", "e2e", "snarkjs_verify_batch.js"), os.path.join(os.path.dirname(BIN), "snarkjs"),
-                    os.path.join(vdir, "list.json")], capture_output=True, text=True)
-check(r.returncode == 0, "snarkjs: " + ((r.stdout + r.stderr).strip().splitlines() or ["?"])[-1])
+ok, last = snarkjs_verify_batch(BIN, entries, os.path.join(vdir, "list.json"))
+check(ok, "snarkjs: " + last)
 sample = entries[:: max(1, len(entries) // 8)]
-good = sum(subprocess.run([PEREGRINE, "verify", e[0], e[1], e[2]], capture_output=True).returncode == 0 for e in sample)
+good = sum(peregrine_verify(PEREGRINE, *e) for e in sample)
 check(good == len(sample), "peregrine verify: %d/%d sampled proofs valid" % (good, len(sample)))
 
 for inst in INSTANCES:
@@ -502,8 +410,5 @@ for inst in INSTANCES:
     except subprocess.TimeoutExpired:
         inst.proc.kill()
 redis.stop()
-print("%d passed, %d failed" % (passed[0], len(failures)))
-if failures:
-    print("FAILED:\n  " + "\n  ".join(failures))
-    sys.exit(1)
+finish()
 log("redis scale-out test passed")

@@ -20,46 +20,26 @@ made with the openssl CLI in the work directory; redis-server listens on TLS onl
 
 usage: redis_tls_test.py <peregrine> <work_dir>       (exit 77: skipped, e.g. redis-server without TLS)
 """
-import http.client
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_harness import DATA, P, T0, ServeProcess, build_circuits, check, failures, free_port, log, npm_bin  # noqa: E402,F401
+from server_harness import peregrine_verify, skip_without_redis_support, write_proof_files  # noqa: E402
+
 PEREGRINE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.path.join(ROOT, "tests", "fixtures", "data")
-P = 21888242871839275222246405745257275088548364400416034343698204186575808495617
-T0 = time.time()
-failures = []
-
-
-def log(msg):
-    print("[%5.1fs] %s" % (time.time() - T0, msg), flush=True)
-
-
-def check(cond, msg):
-    log(("ok   " if cond else "FAIL: ") + msg)
-    if not cond:
-        failures.append(msg)
-    return cond
-
 
 REDIS, OPENSSL = shutil.which("redis-server"), shutil.which("openssl")
 if not REDIS or not OPENSSL or not shutil.which("redis-cli"):
     print("SKIP: needs redis-server, redis-cli and openssl")
     sys.exit(77)
-probe = subprocess.run([PEREGRINE, "serve", "--circuits", "/nonexistent", "--store", "redis://127.0.0.1:1"],
-                       capture_output=True, text=True)
-if "no Redis support" in probe.stderr + probe.stdout:
-    print("SKIP: this peregrine was built without hiredis")
-    sys.exit(77)
+skip_without_redis_support(PEREGRINE)
 
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
@@ -94,14 +74,6 @@ make_cert("server", "ca", "subjectAltName=DNS:localhost\nextendedKeyUsage=server
 make_cert("client", "ca", "extendedKeyUsage=clientAuth")
 tls = lambda n: os.path.join(TLS, n)  # noqa: E731
 log("certificates made in %.1fs" % (time.time() - t))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 RPORT = free_port()
@@ -143,64 +115,24 @@ if redis.poll() is not None or cli("PING") != "PONG":
 PROCS = []
 try:
     # The circuit: the fixture's key + its witness library built here.
-    BIN = subprocess.check_output(["bash", os.path.join(ROOT, "scripts", "npm-tools.sh")], text=True).strip()
-    CDIR = os.path.join(WORK, "circuits")
-    os.makedirs(CDIR)
-    t = time.time()
-    r = subprocess.run([PEREGRINE, "circuit", "build", os.path.join(ROOT, "tests/fixtures/circuits/multiplier.circom"),
-                        "-l", os.path.dirname(BIN), "-o", os.path.join(CDIR, "multiplier"), "-O", "1",
-                        "--circom", os.path.join(BIN, "circom2")], cwd="/", capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("FAIL: circuit build\n" + r.stdout + r.stderr)
-    os.symlink(os.path.join(DATA, "multiplier", "circuit.zkey"), os.path.join(CDIR, "multiplier.zkey"))
-    log("circuit built in %.1fs" % (time.time() - t))
+    CDIR = build_circuits(PEREGRINE, WORK, ["multiplier"], npm_bin())
 
     GOOD = "rediss://localhost:%d?ca=%s&cert=%s&key=%s" % (RPORT, tls("ca.crt"), tls("client.crt"), tls("client.key"))
 
-    class Instance:
+    class Instance(ServeProcess):
         def __init__(self, role, store=GOOD, drain=2):
-            args = [PEREGRINE, "serve", "--circuits", CDIR, "--port", "0", "--store", store, "--role", role,
-                    "--workers", "1", "--threads", "1", "--lease-seconds", "1", "--result-ttl", "600",
-                    "--drain-seconds", str(drain)]
-            self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            super().__init__(role + " instance")
+            self.start([PEREGRINE, "serve", "--circuits", CDIR, "--port", "0", "--store", store, "--role", role,
+                        "--workers", "1", "--threads", "1", "--lease-seconds", "1", "--result-ttl", "600",
+                        "--drain-seconds", str(drain)])
             PROCS.append(self.proc)
-            self.log, self.port, self.consumer = [], None, None
-            ready = threading.Event()
-
-            def read():
-                for line in self.proc.stderr:
-                    self.log.append(line.rstrip("\n"))
-                    if self.consumer is None and '"event":"store"' in line:
-                        self.consumer = json.loads(line)["consumer"]
-                    if self.port is None and '"event":"listening"' in line:
-                        self.port = int(re.search(r'"port":(\d+)', line).group(1))
-                        ready.set()
-                ready.set()
-
-            threading.Thread(target=read, daemon=True).start()
-            if not ready.wait(60) or self.port is None:
-                sys.exit("FAIL: %s instance did not start:\n%s" % (role, "\n".join(self.log[-20:])))
 
         def request(self, method, path, body=None):
-            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
-            try:
-                c.request(method, path, body=json.dumps(body) if body is not None else None,
-                          headers={"Content-Type": "application/json"})
-                r = c.getresponse()
-                data = r.read()
-                try:
-                    return r.status, json.loads(data) if data else None
-                except ValueError:
-                    return r.status, data.decode()
-            finally:
-                c.close()
+            return self.json_request(method, path, body)
 
         def stop(self, sig=signal.SIGTERM):
             self.proc.send_signal(sig)
             return self.proc.wait(30)
-
-        def events(self, kind):
-            return [json.loads(x) for x in list(self.log) if '"event":"%s"' % kind in x]
 
     def consumers():
         out = cli("XINFO", "CONSUMERS", "peregrine:jobs:multiplier", "workers")
@@ -243,12 +175,8 @@ try:
     vk = os.path.join(DATA, "multiplier", "verification_key.json")
     good = 0
     for n, jid in enumerate(ok):
-        pp, pu = os.path.join(WORK, "proof%d.json" % n), os.path.join(WORK, "public%d.json" % n)
-        with open(pp, "w") as f:
-            json.dump(results[jid]["proof"], f)
-        with open(pu, "w") as f:
-            json.dump(results[jid]["public_signals"], f)
-        good += subprocess.run([PEREGRINE, "verify", vk, pu, pp], capture_output=True).returncode == 0
+        pp, pu = write_proof_files(WORK, n, results[jid]["proof"], results[jid]["public_signals"])
+        good += peregrine_verify(PEREGRINE, vk, pu, pp)
     check(good == len(inputs), "peregrine verify: %d/%d proofs valid" % (good, len(inputs)))
     left = [j for j in inputs if cli("EXISTS", "peregrine:wtns:" + j) != "0"]
     check(not left, "no witness key left once the jobs are final (%d left)" % len(left))

@@ -25,109 +25,37 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_harness as H  # noqa: E402
+from server_harness import DATA, P, ServeProcess, check, npm_bin  # noqa: E402
+
 PEREGRINE, WORK = sys.argv[1], os.path.abspath(sys.argv[2])
 if os.path.exists(PEREGRINE):
     PEREGRINE = os.path.abspath(PEREGRINE)
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(ROOT, "tests", "fixtures", "data")
-P = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 SCALE = float(os.environ.get("SERVE_TEST_SCALE", "1"))
 RSS_MB = float(os.environ.get("SERVE_TEST_RSS_MB", "8"))
 
-failures = []
-passed = 0
-
-
-def ok(msg):
-    global passed
-    passed += 1
-    print("ok   " + msg, flush=True)
-
 
 def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
-def check(cond, msg):
-    ok(msg) if cond else fail(msg)
-    return cond
+    check(False, msg)
 
 
 # ---------------------------------------------------------------------------------------------
 # Circuits: <name>.zkey (the fixture's key) + <name>/ (built here with `peregrine circuit build`).
-def npm_bin():
-    return subprocess.check_output(["bash", os.path.join(ROOT, "scripts", "npm-tools.sh")], text=True).strip()
-
-
 BIN = npm_bin()
 SNARKJS = os.path.join(BIN, "snarkjs")
 
 
 def build_circuits(names):
-    cdir = os.path.join(WORK, "circuits")
-    os.makedirs(cdir, exist_ok=True)
-    opt = os.environ.get("WITNESS_OPT", "1")
-    for name in names:
-        out = os.path.join(cdir, name)
-        lib = os.path.join(out, "lib%s-witness.so" % name)
-        stamp = os.path.join(out, ".built-O" + opt)
-        # Rebuilt when the peregrine binary (hence the runtime) is newer than the library.
-        if not (os.path.exists(stamp) and os.path.getmtime(lib) >= os.path.getmtime(os.path.realpath(PEREGRINE.split()[-1]))):
-            subprocess.run(["rm", "-rf", out], check=True)
-            t = time.time()
-            r = subprocess.run(PEREGRINE.split() + ["circuit", "build", os.path.join(ROOT, "tests/fixtures/circuits/%s.circom" % name),
-                                                     "-l", os.path.dirname(BIN), "-o", out, "-O", opt,
-                                                     "--circom", os.path.join(BIN, "circom2")],
-                               cwd="/", capture_output=True, text=True)
-            if r.returncode != 0:
-                print(r.stdout + r.stderr)
-                sys.exit("FAIL: circuit build %s" % name)
-            open(stamp, "w").close()
-            print("built %s in %.1fs" % (name, time.time() - t), flush=True)
-        zk = os.path.join(cdir, name + ".zkey")
-        if not os.path.exists(zk):
-            os.symlink(os.path.join(DATA, name, "circuit.zkey"), zk)
-    return cdir
+    return H.build_circuits(PEREGRINE, WORK, names, BIN)
 
 
 # ---------------------------------------------------------------------------------------------
-class Server:
+class Server(ServeProcess):
     def __init__(self, cdir, *args, name="server"):
-        self.name = name
-        self.log = []
-        self.proc = subprocess.Popen(PEREGRINE.split() + ["serve", "--circuits", cdir, "--port", "0"] + list(args),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.port = None
-        self.ready = threading.Event()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        if not self.ready.wait(60) or self.port is None:
-            self.proc.kill()
-            sys.exit("FAIL: %s did not start:\n%s" % (name, "\n".join(self.log)))
-
-    def _read(self):
-        for line in self.proc.stderr:
-            line = line.rstrip("\n")
-            self.log.append(line)
-            if self.port is None:
-                m = re.search(r'"event":"listening".*"port":(\d+)', line) or re.search(r'"port":(\d+).*"event":"listening"', line)
-                if m:
-                    self.port = int(m.group(1))
-                    self.ready.set()
-        self.ready.set()
-
-    def events(self, kind):
-        out = []
-        for line in list(self.log):
-            try:
-                j = json.loads(line)
-            except ValueError:
-                continue
-            if j.get("event") == kind:
-                out.append(j)
-        return out
+        super().__init__(name)
+        self.start(PEREGRINE.split() + ["serve", "--circuits", cdir, "--port", "0"] + list(args))
 
     def request(self, method, path, body=None, headers=None, timeout=60):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -191,18 +119,12 @@ def write_proof(proof, pub):
     with counter_mu:
         counter[0] += 1
         n = counter[0]
-    pp, pu = os.path.join(VERIFY_DIR, "proof%d.json" % n), os.path.join(VERIFY_DIR, "public%d.json" % n)
-    with open(pp, "w") as f:
-        json.dump(proof, f)
-    with open(pu, "w") as f:
-        json.dump(pub, f)
-    return pp, pu
+    return H.write_proof_files(VERIFY_DIR, n, proof, pub)
 
 
 def peregrine_verify(circuit, proof, pub):
     pp, pu = write_proof(proof, pub)
-    vk = os.path.join(DATA, circuit, "verification_key.json")
-    return subprocess.run(PEREGRINE.split() + ["verify", vk, pu, pp], capture_output=True).returncode == 0
+    return H.peregrine_verify(PEREGRINE, os.path.join(DATA, circuit, "verification_key.json"), pu, pp)
 
 
 def snarkjs_verify_all(items):
@@ -211,12 +133,8 @@ def snarkjs_verify_all(items):
     for circuit, proof, pub in items:
         pp, pu = write_proof(proof, pub)
         entries.append([os.path.join(DATA, circuit, "verification_key.json"), pu, pp])
-    lst = os.path.join(VERIFY_DIR, "list%d.json" % len(entries))
-    with open(lst, "w") as f:
-        json.dump(entries, f)
-    module = os.path.join(os.path.dirname(BIN), "snarkjs")
-    r = subprocess.run(["node", os.path.join(ROOT, "tests", "e2e", "snarkjs_verify_batch.js"), module, lst], capture_output=True, text=True)
-    return r.returncode == 0, (r.stdout + r.stderr).strip().splitlines()[-1:]
+    ok, last = H.snarkjs_verify_batch(BIN, entries, os.path.join(VERIFY_DIR, "list%d.json" % len(entries)))
+    return ok, [last]
 
 
 def snarkjs_verify(circuit, proof, pub):
@@ -580,10 +498,7 @@ def main():
     check(rc == 0, "main server: exit 0 on SIGTERM")
     test_cancel(cdir)
     test_sigterm(cdir)
-    print("%d passed, %d failed (%.0fs)" % (passed, len(failures), time.time() - t0))
-    if failures:
-        print("failures:\n  " + "\n  ".join(failures))
-        sys.exit(1)
+    H.finish(t0)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_harness as H  # noqa: E402
 import serve_test as T  # noqa: E402
 from serve_test import Server, check  # noqa: E402
 
@@ -163,7 +164,7 @@ def burster(port, st, counts):
 def main():
     t0 = time.time()
     cdir = T.build_circuits(["multiplier", "big"])
-    big_input = json.load(open(os.path.join(T.DATA, "big", "input.json")))
+    big_input = json.load(open(os.path.join(H.DATA, "big", "input.json")))
     srv = Server(cdir, "--workers", "2", "--queue", "48", "--http-threads", "4", "--max-connections", "400",
                  "--header-timeout", "2", "--request-timeout", "4", "--drain-seconds", "60", name="soak server")
     st = State()
@@ -224,10 +225,7 @@ def main():
           "soak: connection bursts answered %s" % {k: v for k, v in bursts.items() if v})
     drained = srv.events("drained")
     check(drained and drained[0].get("complete") is True, "soak: drain complete (%s)" % (drained[0] if drained else None))
-    print("%d passed, %d failed (%.0fs)" % (T.passed, len(T.failures), time.time() - t0))
-    if T.failures:
-        print("failures:\n  " + "\n  ".join(T.failures))
-        sys.exit(1)
+    H.finish(t0)
 
 
 if __name__ == "__main__":
