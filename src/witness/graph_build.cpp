@@ -10,8 +10,6 @@ namespace peregrine::witness::graph {
 
 namespace detail {
 
-void init_builtins(const Unit& u, std::vector<int>& out);  // graph_eval.cpp
-
 namespace {
 
 class DatReader {
@@ -39,7 +37,7 @@ private:
 }  // namespace
 
 Program Builder::build(const std::string& dat, const std::string& name, const std::vector<InputSignal>& inputs) {
-    init_builtins(u_, builtin_);
+    init_names();
     strs_ = u_.strings;  // literals keep their indices; strings made while running follow
     auto size_of = [&](const char* fn) -> std::uint64_t {
         const auto f = u_.function_index.find(fn);
@@ -188,6 +186,13 @@ Program Builder::build(const std::string& dat, const std::string& name, const st
         for (int j = 0; j < k; ++j)
             if (is_const(ops[j])) use_const(ops[j]);
     }
+    // Witness values no operation writes (none in circuits circom accepts) are 0, not whatever the
+    // memory held.
+    for (const auto w : witness)
+        if (w != 0 && !(w >= in_start && w < in_start + in_no) && sets[w] == 0) {
+            use_const(0);
+            p.code.push_back(Instr{kCopy, w, const_slot[0], 0, 0, kNoGuard});
+        }
     const std::uint32_t first_temp = (std::uint32_t)(n_sig + p.constants.size());
     std::uint32_t next_temp = first_temp;
     std::vector<std::uint32_t> free_slots, slot_of(n, kNone);

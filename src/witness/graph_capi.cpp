@@ -42,7 +42,7 @@ const Loaded& loaded() {
                 base.compare(base.size() - suf.size(), suf.size(), suf) != 0)
                 throw std::runtime_error(self + ": a graph witness library must be named lib<name>-witness.so, next to <name>.graph");
             const std::string path = dir + "/" + base.substr(pre.size(), base.size() - pre.size() - suf.size()) + ".graph";
-            const std::string bytes = peregrine::witness::read_file(path);
+            const std::string bytes = peregrine::witness::graph::read_graph_file(path);
             l.program = std::make_unique<Program>(peregrine::witness::graph::decode(bytes, path));
         } catch (const std::exception& e) {
             l.error = e.what();

@@ -29,6 +29,11 @@ const FrFn kFrFns[] = {
     {"Fr_lnot", kLnot, true},
 };
 
+enum Member : int {
+    MSignalValues, MCircuitConstants, MComponentMemory, MTemplateIO, MBusIO, MTemplateMessages, MDefs, MLen, MOffset,
+    MSize, MBusId, MLengths, MGetTrace, MGenPos,
+};
+
 std::string vk_name(VK k) {
     static const char* n[] = {"integer", "string", "field element", "indexed signal", "integer array", "ctx",
                               "function", "input-dependent integer", "input-dependent condition", "stream",
@@ -129,8 +134,8 @@ Builder::Flow Builder::exec(const Stmt* s) {
                 const Expr* call = c->kids[0];
                 const Expr* out = s->a->e;
                 while (out->k == EK::Binary && out->op == kOpShl) out = out->kids[0];
-                if (call->kids[0]->k == EK::Global && builtin_[call->kids[0]->name] == BIsTrue &&
-                    out->k == EK::Global && builtin_[out->name] == BCout && call->kids.size() == 2) {
+                if (call->kids[0]->k == EK::Global && names_[call->kids[0]->name].builtin == BIsTrue &&
+                    out->k == EK::Global && names_[out->name].builtin == BCout && call->kids.size() == 2) {
                     const std::uint32_t id = read_fr(eval(call->kids[1]));
                     if (is_const(id)) {
                         FrElement x = consts_[id];
@@ -217,54 +222,49 @@ Val Builder::eval(const Expr* e) {
         case EK::Str: return Val{VStr, 0, e->str, 0};
         case EK::Local: return vstack_[frame_ + e->slot];
         case EK::Global: {
-            const int b = builtin_[e->name];
-            if (b == BCout) return Val{VStream};
-            if (b == BEndl) return Val{VStr, 0, 0, 1};  // j=1: the empty string marker
-            const std::string& n = u_.names[e->name];
-            const auto f = u_.function_index.find(n);
-            if (f != u_.function_index.end()) return Val{VFunc, 0, f->second, 0};
-            fail("unknown name " + n);
+            const NameInfo& ni = names_[e->name];
+            if (ni.builtin == BCout) return Val{VStream};
+            if (ni.builtin == BEndl) return Val{VStr, 0, 0, 1};  // j=1: the empty string marker
+            if (ni.fn >= 0) return Val{VFunc, 0, ni.fn, 0};
+            fail("unknown name " + u_.names[e->name]);
         }
         case EK::Member: {
             const Val b = eval(e->kids[0]);
-            const std::string& n = u_.names[e->name];
+            const int m = names_[e->name].member;
             if (b.k == VCtx) {
-                if (n == "signalValues") return Val{VFr, 0, 0, 0};
-                if (n == "circuitConstants") return Val{VFr, 1, 0, 0};
-                if (n == "componentMemory") return Val{VComps};
-                if (n == "templateInsId2IOSignalInfo") return Val{VIOInfo, 0};
-                if (n == "busInsId2FieldInfo") return Val{VIOInfo, 1};
-                if (n == "listOfTemplateMessages") return Val{VNull};
-                fail("unsupported use of ctx->" + n);
+                if (m == MSignalValues) return Val{VFr, 0, 0, 0};
+                if (m == MCircuitConstants) return Val{VFr, 1, 0, 0};
+                if (m == MComponentMemory) return Val{VComps};
+                if (m == MTemplateIO) return Val{VIOInfo, 0};
+                if (m == MBusIO) return Val{VIOInfo, 1};
+                if (m == MTemplateMessages) return Val{VNull};
+                fail("unsupported use of ctx->" + u_.names[e->name]);
             }
             if (b.k == VComp) {
                 for (const auto& [name, v] : comps_[b.i].fields)
                     if (name == e->name) return v;
                 return Val{VNull};
             }
-            if (b.k == VIOPair && n == "defs") return Val{VIODefs, b.reg, b.i, 0};
-            if (b.k == VIOPair && n == "len") return int_val((std::int64_t)io_[b.reg][b.i].size());
+            if (b.k == VIOPair && m == MDefs) return Val{VIODefs, b.reg, b.i, 0};
+            if (b.k == VIOPair && m == MLen) return int_val((std::int64_t)io_[b.reg][b.i].size());
             if (b.k == VIODef) {
                 const IODef& d = io_[b.reg][b.i][b.j];
-                if (n == "offset") return int_val(d.offset);
-                if (n == "len") return int_val(d.len);
-                if (n == "size") return int_val(d.size);
-                if (n == "busId") return int_val(d.bus);
-                if (n == "lengths") return Val{VIntArr, kHeapBit | 0u, d.lengths, 0};
+                if (m == MOffset) return int_val(d.offset);
+                if (m == MLen) return int_val(d.len);
+                if (m == MSize) return int_val(d.size);
+                if (m == MBusId) return int_val(d.bus);
+                if (m == MLengths) return Val{VIntArr, kHeapBit | 0u, d.lengths, 0};
             }
-            fail("unsupported member ." + n + " of a " + vk_name(b.k));
+            fail("unsupported member ." + u_.names[e->name] + " of a " + vk_name(b.k));
         }
         case EK::Index: {
-            if (e->kids[0]->k == EK::Global) {  // _functionTable[i]
+            if (e->kids[0]->k == EK::Global && names_[e->kids[0]->name].table >= 0) {  // _functionTable[i]
                 const Val x = eval(e->kids[1]);
                 if (x.k != VInt) fail("index is a " + vk_name(x.k));
-                const auto t = u_.tables.find(u_.names[e->kids[0]->name]);
-                if (t != u_.tables.end()) {
-                    if (x.i < 0 || x.i >= (std::int64_t)t->second.size()) fail("table index out of range");
-                    const auto f = u_.function_index.find(t->second[x.i]);
-                    if (f == u_.function_index.end()) fail("table entry " + t->second[x.i] + " is not a function");
-                    return Val{VFunc, 0, f->second, 0};
-                }
+                const auto& t = tables_[names_[e->kids[0]->name].table];
+                if (x.i < 0 || x.i >= (std::int64_t)t.size()) fail("table index out of range");
+                if (t[x.i] < 0) fail("a table entry is not a function");
+                return Val{VFunc, 0, t[x.i], 0};
             }
             const Val b = eval(e->kids[0]);
             Val x = eval(e->kids[1]);
@@ -436,30 +436,29 @@ Val Builder::eval(const Expr* e) {
     auto arg = [&](std::size_t k) { return eval(e->kids[k + 1]); };
     if (callee->k == EK::Member) {
         const Val b = eval(callee->kids[0]);
-        const std::string& n = u_.names[callee->name];
-        if (b.k == VCtx && n == "getTrace" && argc == 1) {
+        const int m = names_[callee->name].member;
+        if (b.k == VCtx && m == MGetTrace && argc == 1) {
             Val id = arg(0);
             if (id.k != VInt) fail("getTrace of a non-integer");
-            auto field = [&](std::int64_t c, const char* f) {
-                const int fid = const_cast<Unit&>(u_).name_id(f);
+            auto field = [&](std::int64_t c, int fid) {
                 for (const auto& [name, v] : comps_.at(c).fields)
                     if (name == fid) return v;
                 return Val{VNull};
             };
             if (id.i < 0 || id.i >= (std::int64_t)comps_.size()) fail("getTrace: bad component");
-            Val nm = field(id.i, "componentName");
+            Val nm = field(id.i, name_component_name_);
             std::string trace = nm.k == VStr ? strs_[nm.i] : "";
             for (int guard = 0; id.i != 0 && guard < 1000000; ++guard) {
-                const Val f = field(id.i, "idFather");
+                const Val f = field(id.i, name_id_father_);
                 if (f.k != VInt || f.i < 0 || f.i >= (std::int64_t)comps_.size()) break;
                 id.i = f.i;
-                nm = field(id.i, "componentName");
+                nm = field(id.i, name_component_name_);
                 trace = (nm.k == VStr ? strs_[nm.i] : "") + "." + trace;
             }
             strs_.push_back(trace);
             return Val{VStr, 0, (std::int64_t)strs_.size() - 1, 0};
         }
-        if (b.k == VCtx && n == "generate_position_array" && argc == 3) {
+        if (b.k == VCtx && m == MGenPos && argc == 3) {
             const Val dims = arg(0), nd = arg(1), idx = arg(2);
             if (dims.k != VIntArr || nd.k != VInt || idx.k != VInt) fail("generate_position_array: bad arguments");
             auto& r = (dims.reg & kHeapBit) ? int_heap_[dims.reg & ~kHeapBit] : int_stack_[dims.reg];
@@ -474,38 +473,33 @@ Val Builder::eval(const Expr* e) {
             strs_.push_back(pos);
             return Val{VStr, 0, (std::int64_t)strs_.size() - 1, 0};
         }
-        fail("unsupported call of ." + n);
+        fail("unsupported call of ." + u_.names[callee->name]);
     }
     int b = BNone;
-    std::string name;
+    std::uint32_t frop = 0;
     if (callee->k == EK::Global) {
-        b = builtin_[callee->name];
-        name = u_.names[callee->name];
+        b = names_[callee->name].builtin;
+        frop = names_[callee->name].frop;
     }
+    auto name_of = [&]() { return callee->k == EK::Global ? u_.names[callee->name] : std::string(); };
     switch (b) {
         case BFrBin: {
-            if (argc != 3) fail(name + " with " + std::to_string(argc) + " arguments");
+            if (argc != 3) fail(name_of() + " with " + std::to_string(argc) + " arguments");
             const Val r = arg(0);
             const std::uint32_t x = read_fr(arg(1)), y = read_fr(arg(2));
-            std::uint32_t op = 0;
-            for (const auto& f : kFrFns)
-                if (name == f.name) op = f.op;
-            write_fr(r, op2(op, x, y));
+            write_fr(r, op2(frop, x, y));
             return Val{};
         }
         case BFrUn: {
-            if (argc != 2) fail(name + " with " + std::to_string(argc) + " arguments");
+            if (argc != 2) fail(name_of() + " with " + std::to_string(argc) + " arguments");
             const Val r = arg(0);
             const std::uint32_t x = read_fr(arg(1));
-            std::uint32_t op = 0;
-            for (const auto& f : kFrFns)
-                if (name == f.name) op = f.op;
-            write_fr(r, op1(op, x));
+            write_fr(r, op1(frop, x));
             return Val{};
         }
         case BCopy:
         case BToNormal: {
-            if (argc != 2) fail(name + " with " + std::to_string(argc) + " arguments");
+            if (argc != 2) fail(name_of() + " with " + std::to_string(argc) + " arguments");
             const Val r = arg(0);
             write_fr(r, read_fr(arg(1)));
             return Val{};
@@ -539,7 +533,7 @@ Val Builder::eval(const Expr* e) {
             if (argc != 1) fail("assert with " + std::to_string(argc) + " arguments");
             const Expr* a = e->kids[1];
             // assert(Fr_isTrue(x)) follows circom's `if (!Fr_isTrue(x)) std::cout << ...`, handled there.
-            if (a->k == EK::Call && a->kids[0]->k == EK::Global && builtin_[a->kids[0]->name] == BIsTrue) return Val{};
+            if (a->k == EK::Call && a->kids[0]->k == EK::Global && names_[a->kids[0]->name].builtin == BIsTrue) return Val{};
             const Val v = arg(0);
             if (v.k == VSymBool) fail("unsupported input-dependent assert");
             if (v.k == VInt && !v.i) fail("an internal assert of the generated code fails");
@@ -557,7 +551,7 @@ Val Builder::eval(const Expr* e) {
         default: break;
     }
     const Val f = eval(callee);
-    if (f.k != VFunc) fail("call of a " + vk_name(f.k) + (name.empty() ? "" : " (" + name + ")"));
+    if (f.k != VFunc) fail("call of a " + vk_name(f.k) + " (" + name_of() + ")");
     std::vector<Val> args(argc);
     for (std::size_t k = 0; k < argc; ++k) args[k] = arg(k);
     const Stmt* here = stmt_;
@@ -566,26 +560,42 @@ Val Builder::eval(const Expr* e) {
     return r;
 }
 
-// The builtin code of every global name (set up once per unit).
-void init_builtins(const Unit& u, std::vector<int>& out) {
-    out.assign(u.names.size(), BNone);
-    for (std::size_t i = 0; i < u.names.size(); ++i) {
-        const std::string& n = u.names[i];
+// What every name of the unit stands for.
+void Builder::init_names() {
+    names_.assign(u_.names.size(), NameInfo{});
+    static const std::pair<const char*, int> kBuiltins[] = {
+        {"Fr_copy", BCopy}, {"Fr_copyn", BCopyN}, {"Fr_isTrue", BIsTrue}, {"Fr_toInt", BToInt},
+        {"Fr_toNormal", BToNormal}, {"Fr_toLongNormal", BToNormal}, {"Fr_toMontgomery", BToNormal},
+        {"assert", BAssert}, {"std::min", BMin}, {"std::max", BMax}, {"std::cout", BCout}, {"std::endl", BEndl},
+        {"release_memory_component", BRelease}, {"Fr_element2str", BElement2Str}, {"Fr_fail", BFrFail}};
+    static const std::pair<const char*, int> kMembers[] = {
+        {"signalValues", MSignalValues}, {"circuitConstants", MCircuitConstants}, {"componentMemory", MComponentMemory},
+        {"templateInsId2IOSignalInfo", MTemplateIO}, {"busInsId2FieldInfo", MBusIO},
+        {"listOfTemplateMessages", MTemplateMessages}, {"defs", MDefs}, {"len", MLen}, {"offset", MOffset},
+        {"size", MSize}, {"busId", MBusId}, {"lengths", MLengths}, {"getTrace", MGetTrace},
+        {"generate_position_array", MGenPos}};
+    for (std::size_t i = 0; i < u_.names.size(); ++i) {
+        const std::string& n = u_.names[i];
+        NameInfo& ni = names_[i];
         for (const auto& f : kFrFns)
-            if (n == f.name) out[i] = f.unary ? BFrUn : BFrBin;
-        if (n == "Fr_copy") out[i] = BCopy;
-        else if (n == "Fr_copyn") out[i] = BCopyN;
-        else if (n == "Fr_isTrue") out[i] = BIsTrue;
-        else if (n == "Fr_toInt") out[i] = BToInt;
-        else if (n == "Fr_toNormal" || n == "Fr_toLongNormal" || n == "Fr_toMontgomery") out[i] = BToNormal;
-        else if (n == "assert") out[i] = BAssert;
-        else if (n == "std::min") out[i] = BMin;
-        else if (n == "std::max") out[i] = BMax;
-        else if (n == "std::cout") out[i] = BCout;
-        else if (n == "std::endl") out[i] = BEndl;
-        else if (n == "release_memory_component") out[i] = BRelease;
-        else if (n == "Fr_element2str") out[i] = BElement2Str;
-        else if (n == "Fr_fail") out[i] = BFrFail;
+            if (n == f.name) ni.builtin = f.unary ? BFrUn : BFrBin, ni.frop = f.op;
+        for (const auto& [name, code] : kBuiltins)
+            if (n == name) ni.builtin = code;
+        for (const auto& [name, code] : kMembers)
+            if (n == name) ni.member = code;
+        const auto f = u_.function_index.find(n);
+        if (f != u_.function_index.end()) ni.fn = f->second;
+        const auto t = u_.tables.find(n);
+        if (t != u_.tables.end()) {
+            ni.table = (int)tables_.size();
+            tables_.emplace_back();
+            for (const auto& entry : t->second) {
+                const auto g = u_.function_index.find(entry);
+                tables_.back().push_back(g == u_.function_index.end() ? -1 : g->second);
+            }
+        }
+        if (n == "componentName") name_component_name_ = (int)i;
+        if (n == "idFather") name_id_father_ = (int)i;
     }
 }
 

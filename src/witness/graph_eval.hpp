@@ -90,7 +90,12 @@ public:
     const Unit& u_;
     std::string file_;
     std::vector<FrElement> consts_;
-    std::unordered_map<std::string, std::uint32_t> const_index_;  // 32-byte canonical value -> id
+    struct KeyHash {
+        std::size_t operator()(const std::array<std::uint64_t, 4>& k) const {
+            return (std::size_t)((k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] + (k[2] << 7) + (k[3] >> 3)));
+        }
+    };
+    std::unordered_map<std::array<std::uint64_t, 4>, std::uint32_t, KeyHash> const_index_;  // canonical value -> id
     std::vector<Node> nodes_;
     std::vector<std::vector<std::uint32_t>> fr_;  // regions: 0 signals, 1 constants, then frames
     std::size_t fr_top_ = 2;
@@ -104,7 +109,18 @@ public:
     Val ret_;
     std::vector<std::string> messages_;
     std::unordered_map<std::string, std::uint32_t> message_index_;
-    std::vector<int> builtin_;  // per global name: a builtin code, or -1 (function / table / unknown)
+    // Per name (graph_eval.cpp: init_names): what it stands for, so that no string is compared while running.
+    struct NameInfo {
+        int builtin = -1;          // a builtin function, or -1
+        std::uint32_t frop = 0;    // the operation of a Fr_* builtin
+        int fn = -1;               // a function defined in the unit, or -1
+        int member = -1;           // a known member name (ctx->..., .defs, .offset, ...), or -1
+        int table = -1;            // a table of functions (_functionTable): index in tables_, or -1
+    };
+    std::vector<NameInfo> names_;
+    std::vector<std::vector<int>> tables_;  // function indices (-1: not a function)
+    int name_component_name_ = -2, name_id_father_ = -2;
+    void init_names();
     // Input-dependent branches.
     struct FrJ {
         std::uint32_t reg, off, old;

@@ -11,8 +11,6 @@ namespace peregrine::witness::graph {
 
 namespace detail {
 
-void init_builtins(const Unit& u, std::vector<int>& out);  // graph_eval.cpp
-
 namespace {
 
 bool can_fail(std::uint32_t op) { return op == kDiv || op == kIdiv || op == kMod || op == kInv || op == kLoad; }
@@ -51,17 +49,16 @@ void apply(std::uint32_t op, FrElement* r, FrElement* a, FrElement* b) {
 }  // namespace
 
 std::uint32_t Builder::intern(const FrElement& v) {
-    std::uint64_t c[4];
-    fr_to_canonical(c, &v);
-    std::string key(reinterpret_cast<const char*>(c), 32);
+    std::array<std::uint64_t, 4> key;
+    fr_to_canonical(key.data(), &v);
     const auto it = const_index_.find(key);
     if (it != const_index_.end()) return it->second;
     const std::uint32_t id = (std::uint32_t)consts_.size();
     if (id >= kNodeBit) fail("too many constants");
     FrElement norm;
-    fr_from_canonical(&norm, c);
+    fr_from_canonical(&norm, key.data());
     consts_.push_back(norm);
-    const_index_.emplace(std::move(key), id);
+    const_index_.emplace(key, id);
     return id;
 }
 

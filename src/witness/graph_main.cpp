@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         if (self.size() <= suffix.size() || self.compare(self.size() - suffix.size(), suffix.size(), suffix) != 0)
             throw InputError(self + ": a graph witness command must be named <name>-witness, next to <name>.graph");
         const std::string path = self.substr(0, self.size() - suffix.size()) + ".graph";
-        const std::string bytes = read_file(path);
+        const std::string bytes = graph::read_graph_file(path);
         const graph::Program p = graph::decode(bytes, path);
         if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
             std::printf("usage: %s <input.json> <output.wtns>\n"

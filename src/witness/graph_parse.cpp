@@ -41,9 +41,17 @@ namespace {
 
 enum class TT : std::uint8_t { Ident, Num, Str, Punct, End };
 
+// A punctuator's code: its characters packed into an integer (at most 3).
+constexpr std::uint32_t pcode(const char* p) {
+    std::uint32_t c = 0;
+    for (int i = 0; i < 3 && p[i]; ++i) c |= (std::uint32_t)(unsigned char)p[i] << (8 * i);
+    return c;
+}
+
 struct Tok {
     TT t;
     std::string text;  // Ident, Str (unescaped), Punct
+    std::uint32_t code = 0;  // Punct: pcode(text)
     std::int64_t num = 0;
     int line = 0, circom_line = 0;
 };
@@ -155,6 +163,7 @@ std::vector<Tok> tokenize(const std::string& s, const std::string& file) {
                 t.text = std::string(1, c);
             }
             i += t.text.size();
+            t.code = pcode(t.text.c_str());
         }
         out.push_back(std::move(t));
     }
@@ -195,7 +204,7 @@ private:
         throw GraphError(file_ + ":" + std::to_string(cur().line) + ": " + m + " (near '" +
                          (cur().t == TT::End ? std::string("end of file") : cur().text) + "')");
     }
-    bool is(const char* punct) const { return cur().t == TT::Punct && cur().text == punct; }
+    bool is(const char* punct) const { return cur().t == TT::Punct && cur().code == pcode(punct); }
     bool accept(const char* punct) {
         if (!is(punct)) return false;
         ++p_;
@@ -428,7 +437,7 @@ private:
             int op = -1;
             if (cur().t == TT::Punct)
                 for (const auto& [text, code] : kLevels[level])
-                    if (cur().text == text) op = code;
+                    if (cur().code == pcode(text)) op = code;
             if (op < 0) return l;
             const int line = cur().line;
             ++p_;

@@ -2,6 +2,11 @@
 // The graph engine's program: file format and runner (see graph_program.hpp).
 #include "graph_program.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -58,6 +63,29 @@ private:
 };
 
 }  // namespace
+
+std::string read_graph_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw InputError("cannot read " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw InputError("cannot read " + path + ": not a regular file");
+    }
+    std::string s((std::size_t)st.st_size, '\0');
+    std::size_t got = 0;
+    while (got < s.size()) {
+        const ssize_t n = ::read(fd, &s[got], s.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            throw InputError("cannot read " + path + ": " + (n < 0 ? std::strerror(errno) : "file shrank while read"));
+        }
+        got += (std::size_t)n;
+    }
+    ::close(fd);
+    return s;
+}
 
 std::string encode(const Program& p) {
     std::string s(kMagic, 8);
@@ -129,10 +157,9 @@ Program decode(std::string_view bytes, const std::string& what) {
     const std::uint32_t ni = r.count("instructions", 24);
     p.code.resize(ni);
     const std::uint32_t first_temp = p.n_signals + nc;
+    static_assert(sizeof(Instr) == 24, "instructions are stored as six 32-bit words");
+    if (ni) std::memcpy(p.code.data(), r.take((std::size_t)ni * 24, "instructions"), (std::size_t)ni * 24);
     for (auto& in : p.code) {
-        std::uint32_t f[6];
-        std::memcpy(f, r.take(24, "instructions"), 24);
-        in = Instr{f[0], f[1], f[2], f[3], f[4], f[5]};
         if (in.op >= kOpCount) r.bad("unknown operation");
         const bool binary = in.op >= kAdd && in.op <= kLor;
         const bool unary = in.op == kCopy || (in.op >= kNeg && in.op <= kLnot);

@@ -56,6 +56,9 @@ struct Program {
     std::vector<Instr> code;
 };
 
+// Reads a .graph file whole (one read, no stream); throws InputError naming it.
+std::string read_graph_file(const std::string& path);
+
 // Serialises / parses (throws std::runtime_error naming `what` on a malformed or inconsistent file:
 // every slot index is checked, so a corrupt file cannot make the runner read out of bounds).
 std::string encode(const Program& p);

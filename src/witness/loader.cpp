@@ -57,7 +57,7 @@ WitnessLibrary::WitnessLibrary(const std::string& path) : path_(find_library(pat
     if (is_graph(path_)) {
         std::string bytes;
         try {
-            bytes = read_file(path_);
+            bytes = graph::read_graph_file(path_);
         } catch (const InputError& e) {
             throw Error(std::string("cannot load witness graph: ") + e.what());
         }
