@@ -130,58 +130,88 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
     }
     dig = {};
 
-    std::vector<F> ax(ns, F::zero()), ay(ns, F::zero()), gx(ns), gy(ns), qx(ns), qy(ns);
-    std::vector<std::uint32_t> lane(ns);
-    std::vector<std::uint16_t> rank;
+    // Per step: double every accumulator, then add the step's entries. A lane's entries of one
+    // step (and its accumulator) are summed as a binary tree, so a step takes about log2 of the
+    // largest count rounds of batched additions, each with one inversion for all lanes.
+    std::vector<F> ax(ns, F::zero()), ay(ns, F::zero());
+    std::size_t max_ev = 0;
+    for (std::size_t t = 0; t < kLen; ++t) max_ev = std::max<std::size_t>(max_ev, count[t + 1] - count[t]);
+    std::vector<F> ix(max_ev + ns), iy(max_ev + ns), gx(max_ev), gy(max_ev), qx(max_ev), qy(max_ev);
+    std::vector<std::uint32_t> gl, gs, gc;  // groups: lane, first item, item count
+    std::vector<std::uint32_t> pair_group(max_ev);
+    if (special.size() < max_ev) special.resize(max_ev);
     bool any = false;
     for (std::size_t t = top; t-- > 0;) {
         // Lanes not started hold (0, 0), which doubles to (0, 0).
         if (any) affine_dbl_n(ax.data(), ay.data(), ns, s);
         const std::size_t e0 = count[t], e1 = count[t + 1];
-        rank.resize(e1 - e0);
-        std::uint16_t maxr = 0;
+        gl.clear();
+        gs.clear();
+        gc.clear();
+        std::size_t ni = 0;
         for (std::size_t e = e0; e < e1; ++e) {
-            const std::uint16_t r = (e > e0 && ev[e - 1].lane == ev[e].lane) ? std::uint16_t(rank[e - e0 - 1] + 1) : 0;
-            rank[e - e0] = r;
-            maxr = std::max(maxr, r);
+            const Event& v = ev[e];
+            if (bad[v.lane]) continue;
+            if (gl.empty() || gl.back() != v.lane) {
+                gl.push_back(v.lane);
+                gs.push_back(std::uint32_t(ni));
+                gc.push_back(0);
+                if (started[v.lane]) {
+                    ix[ni] = ax[v.lane];
+                    iy[ni] = ay[v.lane];
+                    ++ni;
+                    ++gc.back();
+                }
+                started[v.lane] = 1;
+                any = true;
+            }
+            const std::size_t k = std::size_t(v.entry) * m + v.term;
+            ix[ni] = v.phi ? px[k] : tx[k];
+            iy[ni] = v.neg ? -ty[k] : ty[k];
+            ++ni;
+            ++gc.back();
         }
-        for (std::uint16_t r = 0; r <= maxr && e1 > e0; ++r) {
+        const std::size_t ng = gl.size();
+        for (;;) {
             std::size_t cnt = 0;
-            for (std::size_t e = e0; e < e1; ++e) {
-                if (rank[e - e0] != r) continue;
-                const Event& v = ev[e];
-                if (bad[v.lane]) continue;
-                const std::size_t k = std::size_t(v.entry) * m + v.term;
-                const F& ex = v.phi ? px[k] : tx[k];
-                const F ey = v.neg ? -ty[k] : ty[k];
-                if (!started[v.lane]) {
-                    ax[v.lane] = ex;
-                    ay[v.lane] = ey;
-                    started[v.lane] = 1;
-                    any = true;
-                    continue;
+            for (std::size_t g = 0; g < ng; ++g) {
+                const std::uint32_t c = gc[g], st = gs[g];
+                for (std::uint32_t i = 0; i + 1 < c; i += 2) {
+                    gx[cnt] = ix[st + i];
+                    gy[cnt] = iy[st + i];
+                    qx[cnt] = ix[st + i + 1];
+                    qy[cnt] = iy[st + i + 1];
+                    pair_group[cnt] = std::uint32_t(g);
+                    ++cnt;
                 }
-                lane[cnt] = v.lane;
-                gx[cnt] = ax[v.lane];
-                gy[cnt] = ay[v.lane];
-                qx[cnt] = ex;
-                qy[cnt] = ey;
-                ++cnt;
             }
-            if (cnt == 0) continue;
+            if (cnt == 0) break;
             affine_add_n(gx.data(), gy.data(), qx.data(), qy.data(), cnt, special.data(), s);
-            for (std::size_t q = 0; q < cnt; ++q) {
-                if (special[q]) {
-                    bad[lane[q]] = 1;
-                    continue;
+            // Compact each group: its pair sums, then its odd item out.
+            std::size_t q = 0;
+            for (std::size_t g = 0; g < ng; ++g) {
+                const std::uint32_t c = gc[g], st = gs[g];
+                if (c < 2) continue;
+                const std::uint32_t np = c / 2;
+                for (std::uint32_t i = 0; i < np; ++i, ++q) {
+                    if (special[q]) bad[gl[g]] = 1;  // equal x: redone below
+                    ix[st + i] = gx[q];
+                    iy[st + i] = gy[q];
                 }
-                ax[lane[q]] = gx[q];
-                ay[lane[q]] = gy[q];
+                if (c & 1) {
+                    ix[st + np] = ix[st + c - 1];
+                    iy[st + np] = iy[st + c - 1];
+                }
+                gc[g] = c - np;
             }
+        }
+        for (std::size_t g = 0; g < ng; ++g) {
+            ax[gl[g]] = ix[gs[g]];
+            ay[gl[g]] = iy[gs[g]];
         }
         // A lane marked bad may hold garbage: keep it at (0, 0) for the doublings.
-        for (std::size_t j = 0; j < ns; ++j)
-            if (bad[j]) ax[j] = ay[j] = F::zero();
+        for (std::size_t g = 0; g < ng; ++g)
+            if (bad[gl[g]]) ax[gl[g]] = ay[gl[g]] = F::zero();
     }
     for (std::size_t j = 0; j < ns; ++j) {
         if (bad[j]) {

@@ -7,9 +7,9 @@
 // and recoded in width-5 NAF; each term gets the table of its odd multiples 1..15 P (and their
 // images (beta x, y)). Each sum then needs one chain of ~127 doublings for all its terms, plus
 // about 21 additions per half-scalar: against one multiplication per term (batch_mul), the
-// doublings are shared. The doublings of all sums, and the additions of one digit position
-// (several rounds when a sum has several non-zero digits there), run in affine coordinates with
-// one shared inversion per step (curve/affine_batch.hpp). A sum that meets an exceptional
+// doublings are shared. The doublings of all sums, and the additions of one digit position (a
+// binary tree per sum when it has several non-zero digits there: log2 rounds), run in affine
+// coordinates with one shared inversion per round (curve/affine_batch.hpp). A sum that meets an exceptional
 // addition (equal x) is redone with the generic formulas, so results are exact.
 #pragma once
 #include <cstddef>
