@@ -9,6 +9,10 @@ peregrine_test(serve_cancel_test ${PEREGRINE_SERVER_TESTS}/cancel_test.cpp)
 # and a simulated clock.
 peregrine_test(serve_request_reader_test ${PEREGRINE_SERVER_TESTS}/request_reader_test.cpp)
 target_link_libraries(serve_request_reader_test PRIVATE peregrine_server)
+# HttpFront::handle_connection (what fuzz_http drives): pipelining, keep-alive, refusals and
+# timeouts on simulated time, through cpp-httplib's parser and a route of its own.
+peregrine_test(serve_http_front_test ${PEREGRINE_SERVER_TESTS}/http_front_test.cpp)
+target_link_libraries(serve_http_front_test PRIVATE peregrine_server PkgConfig::CPP_HTTPLIB)
 
 # The service end to end: real servers on loopback, 16 concurrent clients, cancellation, limits,
 # the rapidsnark-compatible routes, SIGTERM, RSS over 200 jobs; proofs judged by peregrine verify
