@@ -15,11 +15,18 @@
 # Times are wall seconds, with the user+system CPU seconds of all processes in parentheses; the
 # machine's load average is printed with each circuit (the numbers mean little on a busy machine).
 #
-# usage: bench/circuit-build.sh [build_dir (default build/release)] [work_dir (default ~/.cache/peregrine/bench/circuit-build)]
+# usage: bench/circuit-build.sh [--engine graph|native|auto] [build_dir (default build/release)] [work_dir (default ~/.cache/peregrine/bench/circuit-build)]
+# --engine: circuit build's engine (default: its own, auto); graph runs no C++ compiler (the cold and
+#           edit builds are then the same work), native compiles the generated C++.
 # CIRCUITS: names among preimage sha256_2 eddsaposeidon poseidonex smtverifier10 (default: all)
 # OPT: the -O level of circuit build (default: its own default)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+engine=()
+if [ "${1:-}" = --engine ]; then
+  engine=(--engine "$2")
+  shift 2
+fi
 build=$(cd "${1:-$root/build/release}" && pwd)
 work=${2:-$HOME/.cache/peregrine/bench/circuit-build}
 runs=${RUNS:-5}
@@ -77,7 +84,7 @@ input[poseidonex]='{"inputs": ["1","2","3","4","5","6","7","8","9","10","11","12
 src[smtverifier10]=$circomlib/test/circuits/smtverifier10_test.circom
 input[smtverifier10]='{"enabled": "0", "fnc": "0", "root": "0", "siblings": ["0","0","0","0","0","0","0","0","0","0"], "oldKey": "0", "oldValue": "0", "isOld0": "0", "key": "0", "value": "0"}'
 
-echo "peregrine: $build/peregrine; circom: $("$circom" --version); $(nproc) CPUs"
+echo "peregrine: $build/peregrine${engine[*]:+ (${engine[*]})}; circom: $("$circom" --version); $(nproc) CPUs"
 printf '%-14s %6s %-22s %-22s %-7s %-22s %-7s %s\n' circuit "C++" "circom --c" "circuit build (cold)" ratio "after a 1-line edit" "/cold" "witness: peregrine vs circom C++ (ms)"
 for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10}; do
   d=$work/$name
@@ -95,7 +102,7 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
   rm -rf "$d/${name}_cpp"
 
   rm -rf "$PEREGRINE_WITNESS_PCH_CACHE"
-  timed "$name.build" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg" --circom "$circom" "${opt[@]}"
+  timed "$name.build" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg" --circom "$circom" "${opt[@]}" "${engine[@]}"
   t_cold=$timed_out w_cold=$timed_wall
   ratio=$(echo "$w_cold / $w_circom" | bc -l)
 
@@ -104,7 +111,7 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
     cp "$d/src/$name.circom" "$d/src/orig.circom"
     sed -i "${edit[$name]}" "$d/src/$name.circom"
     cmp -s "$d/src/$name.circom" "$d/src/orig.circom" && { echo "FAIL: the edit of $name changed nothing" >&2; exit 1; }
-    timed "$name.edit" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg-edit" --circom "$circom" "${opt[@]}"
+    timed "$name.edit" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg-edit" --circom "$circom" "${opt[@]}" "${engine[@]}"
     t_edit=$timed_out
     r_edit=$(printf '%.2f' "$(echo "$timed_wall / $w_cold" | bc -l)")
   fi
