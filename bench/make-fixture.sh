@@ -4,11 +4,15 @@
 # Groth16 FFT domain is exactly 2^POWER, with its powers-of-tau file, zkey, verification key, input
 # and witness. --circuit poseidon (default): Poseidon(2) hashes, full-size witness values;
 # --circuit sha256: Sha256(256) digests (one compression block each, ~29.4k constraints), a
-# bit-heavy witness (most values 0/1). Everything lives outside the repo, in
+# bit-heavy witness (most values 0/1); --circuit synth|synthbits: no circom compile, the r1cs and
+# witness from bench/gen-r1cs.py (a squaring chain with full-size constants; synthbits: 15 of 16
+# constraints check a 0/1 value), for sizes where circom2 (WebAssembly, 4 GiB of memory) is too
+# slow or too small: see bench/README.md. Everything lives outside the repo, in
 #   ${PEREGRINE_CACHE:-$HOME/.cache/peregrine}/bench/poseidon<POWER>/ or .../bench/sha256_<POWER>/
 # and is reused when present. Prints that directory on stdout (logs go to stderr).
 #
-# usage: bench/make-fixture.sh [--power 10..22] [--circuit poseidon|sha256]   (default 16, poseidon)
+# usage: bench/make-fixture.sh [--power 10..22] [--circuit poseidon|sha256|synth|synthbits]
+#        (default 16, poseidon)
 #
 # The powers of tau and the key are made with Peregrine's setup tools (`ptau new|contribute|prepare`,
 # `setup`, `zkey contribute`), and the key is checked once with `snarkjs zkey verify`; with
@@ -26,7 +30,7 @@ while [ $# -gt 0 ]; do
     --power=*) power=${1#--power=}; shift ;;
     --circuit) circuit=${2:?--circuit needs a value}; shift 2 ;;
     --circuit=*) circuit=${1#--circuit=}; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "make-fixture: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,8 +40,8 @@ case "$power" in
 esac
 
 case "$circuit" in
-  poseidon|sha256) ;;
-  *) echo "make-fixture: --circuit must be poseidon or sha256 (got '$circuit')" >&2; exit 2 ;;
+  poseidon|sha256|synth|synthbits) ;;
+  *) echo "make-fixture: --circuit must be poseidon, sha256, synth or synthbits (got '$circuit')" >&2; exit 2 ;;
 esac
 if [ "$circuit" = sha256 ] && [ "$power" -lt 15 ]; then
   echo "make-fixture: a SHA-256 chain needs at least --power 15 (one block is ~29.4k constraints)" >&2
@@ -141,7 +145,10 @@ fi
 # circom2 runs under WASI and only sees paths below its working directory, so the circomlib files
 # the circuit needs are copied next to it and included by relative path.
 cd "$dir"
-if [ "$circuit" = poseidon ]; then
+if [ "$circuit" = synth ] || [ "$circuit" = synthbits ]; then
+  libfiles=()
+  hash_name="" chain_name=$([ "$circuit" = synth ] && echo SyntheticChain || echo SyntheticBits)
+elif [ "$circuit" = poseidon ]; then
   cp "$circomlib/poseidon.circom" "$circomlib/poseidon_constants.circom" .
   libfiles=(poseidon.circom poseidon_constants.circom)
   hash_name="Poseidon(2)" chain_name=PoseidonChain
@@ -212,13 +219,13 @@ EOF
   fi
 }
 r1cs_constraints() { snarkjs r1cs info "$1" 2>&1 | sed -n 's/.*# of Constraints: *\([0-9]*\).*/\1/p'; }
-if [ "$circuit" = poseidon ]; then
+if [ "$circuit" != sha256 ]; then
   npub=1 nout=1   # public input a, output out
 else
   npub=0 nout=1   # output out
 fi
 
-if [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; then
+if [ -n "${libfiles[*]}" ] && { [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; }; then
   # Measure the constraints of one hash, then fit as many as the 2^power domain holds. snarkjs
   # sizes the domain as the next power of two above nConstraints + nPubInputs + nOutputs, so
   # nConstraints must be at most 2^power - nPubInputs - nOutputs - 1.
@@ -236,6 +243,12 @@ if [ ! -s circuit.r1cs ] || [ ! -s circuit_js/circuit.wasm ]; then
   log "compiling circuit (circom2 --O2)..."
   rm -rf circuit_js circuit.r1cs
   "$bin/circom2" circuit.circom --r1cs --wasm --O2 -o . >&2
+fi
+if [ -z "${libfiles[*]}" ] && { [ ! -s circuit.r1cs ] || [ ! -s witness.wtns ]; }; then
+  log "synthetic r1cs and witness (bench/gen-r1cs.py)..."
+  rm -f witness.wtns
+  python3 "$root/bench/gen-r1cs.py" "$power" circuit.r1cs --wtns witness.unchecked $([ "$circuit" = synthbits ] && echo --bits)
+  echo $(( (1 << power) - npub - nout - 1 )) > n_hashes   # "hashes": constraints
 fi
 constraints=$(r1cs_constraints circuit.r1cs)
 total=$((constraints + npub + nout))
@@ -283,13 +296,17 @@ step verification_key.json "export verification key" vkey_export
 
 # --- input and witness ------------------------------------------------------------------------------
 if [ ! -s input.json ]; then
-  if [ "$circuit" = poseidon ]; then
+  if [ "$circuit" != sha256 ]; then
     echo '{"a": "1", "b": "2"}' > input.json
   else # the bits of the bytes 0, 1, ..., 31 (least significant bit first)
     python3 -c 'import json; print(json.dumps({"in": [str((i // 8 >> (i % 8)) & 1) for i in range(256)]}))' > input.json
   fi
 fi
 wtns_calc() {
+  if [ -z "${libfiles[*]}" ]; then
+    snarkjs wtns check circuit.r1cs witness.unchecked >&2 && mv witness.unchecked witness.wtns
+    return
+  fi
   snarkjs wtns calculate circuit_js/circuit.wasm input.json witness.tmp >&2 &&
     snarkjs wtns check circuit.r1cs witness.tmp >&2 && mv witness.tmp witness.wtns
 }
