@@ -20,8 +20,8 @@ target_link_libraries(witness_graph_test PRIVATE peregrine_witness GTest::gtest_
 gtest_discover_tests(witness_graph_test DISCOVERY_TIMEOUT 60)
 
 # End to end: circuits built with `circuit build`, witnesses judged by snarkjs; every bad input.
-# The graph engine (no C++ compiler: seconds per circuit) on every test circuit, the native
-# engine (a C++ compile per circuit) on the two small ones.
+# The graph engine (no C++ compiler) on every test circuit; the native engine (a C++ compile
+# per circuit) on ops (compare) and fail (bad_input).
 # In a cross build (the aarch64 preset) the tool, the circuits and the in-process test run under
 # the emulator (qemu-aarch64); without an emulator they are not run.
 set(PEREGRINE_WITNESS_E2E_ENV "")
