@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <type_traits>
 
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
@@ -41,6 +42,32 @@ void BM_FqMul(benchmark::State& st) {
     }
 }
 BENCHMARK(BM_FqMul);
+
+// Throughput of independent products, as the MSM's batched additions and the NTT run them; the
+// per-product cost (1 / items_per_second) is what bench/phases.sh multiplies the operation counts by.
+template <class F>
+F sample(std::size_t i) {
+    if constexpr (std::is_same_v<F, Fq2>) {
+        return Fq2{Fq::from_u64(3 * i + 1), Fq::from_u64(5 * i + 2)};
+    } else {
+        return F::from_u64(3 * i + 1);
+    }
+}
+template <class F>
+void BM_MulN(benchmark::State& st) {
+    constexpr std::size_t n = 1024;
+    std::vector<F> a(n), b(n), r(n);
+    for (std::size_t i = 0; i < n; ++i) a[i] = sample<F>(i), b[i] = sample<F>(i + n);
+    for (auto _ : st) {
+        mul_n(r.data(), a.data(), b.data(), n);
+        benchmark::DoNotOptimize(r.data());
+        std::swap(a, r);
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
+}
+BENCHMARK(BM_MulN<Fq>)->Name("BM_FqMulN");
+BENCHMARK(BM_MulN<Fq2>)->Name("BM_Fq2MulN");
+BENCHMARK(BM_MulN<Fr>)->Name("BM_FrMulN");
 
 void BM_G1MixedAdd(benchmark::State& st) {
     G1 acc = G1::from_affine(g1_generator()).dbl();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 #include <vector>
 
@@ -117,6 +118,30 @@ inline Fq endo_x(const Fq& x) {
 inline Fq2 endo_x(const Fq2& x) {
     static const Fq beta = Fq::from_canonical(kGlvBetaG2);
     return x.scale(beta);
+}
+
+// Allocates on 64-byte boundaries (cache lines), for the buckets: see AffineBuckets.
+template <class T>
+struct LineAligned {
+    using value_type = T;
+    LineAligned() = default;
+    template <class U>
+    LineAligned(const LineAligned<U>&) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t(64)); }
+    template <class U>
+    bool operator==(const LineAligned<U>&) const { return true; }
+};
+
+// Whether mul_n runs several products per instruction (AVX-512 IFMA): then the batched additions
+// go through arrays, one step of every addition at a time; otherwise each addition is finished at
+// once, which saves the arrays' memory traffic.
+bool vector_products() {
+#if defined(__x86_64__)
+    return kernels::kHaveIfma;
+#else
+    return false;
+#endif
 }
 
 template <class J>
@@ -259,7 +284,7 @@ private:
     }
 
     struct Workspace {
-        std::vector<Aff> b;
+        std::vector<Aff, LineAligned<Aff>> b;  // a G1 bucket in one cache line, a G2 one in two
         std::vector<std::uint8_t> full, busy;
         std::vector<std::uint32_t> idx;
         std::vector<Aff> pts;
@@ -318,6 +343,7 @@ private:
         // Slopes num/den: (y2 - y1)/(x2 - x1), or 3x^2/2y for a doubling; den = 0 when the sum is
         // infinity (a == -q).
         for (std::size_t k = 0; k < n; ++k) {
+            if (k + kPrefetch < n) prefetch_bucket(idx_[k + kPrefetch]);
             const Aff& a = b_[idx_[k]];
             const Aff& q = pts_[k];
             if (a.x == q.x) {
@@ -335,6 +361,27 @@ private:
             }
         }
         batch_inverse(den, n, pre_.data());
+        if (!vector_products()) {
+            // One product at a time: finish each addition in one pass (slope, x3, y3), with no
+            // arrays of intermediate values and one visit to the bucket.
+            for (std::size_t k = 0; k < n; ++k) {
+                if (k + kPrefetch < n) prefetch_bucket(idx_[k + kPrefetch]);
+                const std::uint32_t i = idx_[k];
+                busy_[i] = 0;
+                Aff& a = b_[i];
+                if (den[k].is_zero()) {  // a == -q (or a doubling of a 2-torsion point)
+                    full_[i] = 0;
+                    continue;
+                }
+                const F l = num[k] * den[k];
+                const F x3 = l * l - a.x - pts_[k].x;
+                a.y = l * (a.x - x3) - a.y;
+                a.x = x3;
+            }
+            idx_.clear();
+            pts_.clear();
+            return;
+        }
         mul_n(lam, num, den, n);
         mul_n(tmp, lam, lam, n);
         // x3 = lambda^2 - x1 - x2 (kept in num), then tmp = x1 - x3 for y3 = lambda (x1 - x3) - y1.
@@ -359,9 +406,18 @@ private:
         pts_.clear();
     }
 
+    // The buckets are visited in a random order that is known a batch ahead: ask for them early
+    // (an affine point spans up to two cache lines) so that the loads do not stall the additions.
+    static constexpr std::size_t kPrefetch = 8;
+    void prefetch_bucket(std::uint32_t i) const {
+        const char* p = reinterpret_cast<const char*>(&b_[i]);
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + sizeof(Aff) - 1);
+    }
+
     Workspace& ws_;
     std::size_t nb_, batch_;
-    std::vector<Aff>& b_;
+    std::vector<Aff, LineAligned<Aff>>& b_;
     std::vector<std::uint8_t>&full_, &busy_;
     std::vector<std::uint32_t>& idx_;
     std::vector<Aff>& pts_;
@@ -423,10 +479,12 @@ MsmPlan plan_for(std::size_t n_scalars) {
 // wd[2i] and phi(P_i) = (endo_x[i], y_i) with digit wd[2i+1] (wd: this window's digits).
 template <class J, class Buckets>
 J accumulate_window(const std::uint8_t* bases, const decltype(J::Aff::x)* endo_x, const std::int16_t* wd,
-                    std::size_t b, std::size_t e, std::size_t nbuckets) {
+                    std::size_t b, std::size_t e, std::size_t nbuckets, std::uint64_t& adds) {
     using Aff = typename J::Aff;
     Buckets buckets(nbuckets);
+    std::uint64_t count = 2 * nbuckets;  // the reduction: a running sum and a total per bucket
     auto put = [&](std::int32_t d, const Aff& p) {
+        ++count;
         if (d > 0) {
             buckets.add((std::uint32_t)(d - 1), p);
         } else {
@@ -441,6 +499,7 @@ J accumulate_window(const std::uint8_t* bases, const decltype(J::Aff::x)* endo_x
         if (d1 != 0) put(d1, p);
         if (d2 != 0) put(d2, Aff{endo_x[i], p.y});
     }
+    adds = count;
     return buckets.finish();
 }
 
@@ -569,6 +628,9 @@ void MsmJob<J>::run_task(std::size_t t) {
     if (t >= nwt) {  // the sum of the points whose scalar is 1, in ntrivial_ ranges
         const std::size_t b = std::min(n_, (t - nwt) * trivial_step_), e = std::min(n_, b + trivial_step_);
         partial_[t] = msm_detail::sum_ones<J>(bases_, one_, b, e);
+        std::uint64_t ones = 0;
+        for (std::size_t i = b; i < e; ++i) ones += one_[i];
+        adds_.fetch_add(ones, std::memory_order_relaxed);
         return;
     }
     const unsigned w = (unsigned)(t % nwin_);
@@ -576,8 +638,10 @@ void MsmJob<J>::run_task(std::size_t t) {
     const std::size_t b = std::min(n_, ch * step_), e = std::min(n_, b + step_);
     const std::size_t nbuckets = std::size_t(1) << (c_ - 1);
     const std::int16_t* wd = dig_ + std::size_t(w) * dig_stride_;
-    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets)
-                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets);
+    std::uint64_t adds = 0;
+    partial_[t] = affine_ ? accumulate_window<J, AffineBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets, adds)
+                          : accumulate_window<J, JacobianBuckets<J>>(bases_, endo_x_.get(), wd, b, e, nbuckets, adds);
+    adds_.fetch_add(adds, std::memory_order_relaxed);
 }
 
 template <class J>

@@ -2,6 +2,7 @@
 // Multi-scalar multiplication sum_i k_i * P_i (Pippenger's bucket method, signed windows),
 // spread over a caller-supplied thread pool.
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -82,6 +83,9 @@ public:
     // endomorphism images, and the digits (only once the jobs sharing them have finished too).
     void release_bases();
     void release_digits();
+    // Point additions done so far by run_task (into buckets, plus two per bucket to sum them, plus
+    // the additions of the scalar-1 sums): the operation count behind the per-phase floors.
+    std::uint64_t additions() const { return adds_.load(std::memory_order_relaxed); }
 
 private:
     template <class>
@@ -98,6 +102,7 @@ private:
     std::size_t dig_stride_;          // int16s per window row
     BigArray<decltype(J::Aff::x)> endo_x_;  // x of phi(P_i) = (beta x_i, y_i); y is read from the bases
     std::vector<J> partial_;
+    std::atomic<std::uint64_t> adds_{0};
 };
 
 template <class J>
