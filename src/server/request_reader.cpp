@@ -101,6 +101,7 @@ RequestReader::Step RequestReader::advance(Clock::time_point now) {
         buf_.erase(0, skip);
         if (buf_.empty()) return Step::more;
         phase_ = Phase::headers;
+        scanned_ = 0;
         header_deadline_ = now + secs(o_.header_timeout_s);
         request_deadline_ = now + secs(o_.request_timeout_s);
         deadline_ = std::min(header_deadline_, request_deadline_);
@@ -110,7 +111,10 @@ RequestReader::Step RequestReader::advance(Clock::time_point now) {
 }
 
 RequestReader::Step RequestReader::parse_headers(Clock::time_point now) {
-    const std::size_t pos = buf_.find("\r\n\r\n");
+    // Only the new bytes (and the 3 before them) are searched: a client sending its headers a
+    // byte at a time costs O(n), not O(n^2).
+    const std::size_t pos = buf_.find("\r\n\r\n", scanned_ > 3 ? scanned_ - 3 : 0);
+    scanned_ = buf_.size();
     if (pos == std::string::npos || pos + 4 > o_.max_header_bytes) {
         if (buf_.size() > o_.max_header_bytes) {
             return refused(431, "headers_too_large",

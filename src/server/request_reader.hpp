@@ -93,6 +93,7 @@ private:
     Phase phase_ = Phase::idle;
     Clock::time_point deadline_, header_deadline_, request_deadline_;
     std::size_t need_ = 0;
+    std::size_t scanned_ = 0;  // bytes of buf_ already searched for the end of the headers
     std::size_t content_length_ = 0;
     std::string method_, path_;
     bool expect_continue_ = false;

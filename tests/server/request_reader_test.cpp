@@ -52,6 +52,19 @@ TEST(RequestReader, CompleteRequestAndPipelinedNext) {
     EXPECT_EQ(r.buffer().substr(0, r.request_size()), b);
 }
 
+TEST(RequestReader, HeadersAByteAtATime) {
+    const FrontOptions o = small();
+    RequestReader r(o, t0);
+    const std::string a = "POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\nok";
+    Step st = Step::more;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(st, Step::more) << i;
+        st = feed(r, a.substr(i, 1));
+    }
+    EXPECT_EQ(st, Step::complete);
+    EXPECT_EQ(r.request_size(), a.size());
+}
+
 TEST(RequestReader, RefusesBadLengthsAndEncodings) {
     const FrontOptions o = small();
     const struct {
