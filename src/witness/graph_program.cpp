@@ -253,7 +253,8 @@ void run(const Program& p, std::string_view input_json, std::uint8_t** out, std:
                 }
                 break;
             case kLoad: {
-                const std::int64_t i = (std::int64_t)in.b + (std::int64_t)in.c * (std::int64_t)Fr_toInt(a);
+                // c is the signed scale (circom's index expressions are affine: b + c * i).
+                const std::int64_t i = (std::int64_t)in.b + (std::int64_t)(std::int32_t)in.c * (std::int64_t)Fr_toInt(a);
                 if (i < 0 || i >= (std::int64_t)p.n_signals) throw CircuitError("signal index out of range");
                 *d = m[i];
                 break;

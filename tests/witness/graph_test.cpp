@@ -75,6 +75,22 @@ TEST(GraphProgram, RunsGuardedDivisionSelectAndAssert) {
     EXPECT_NE(err.find("'b'"), std::string::npos) << err;
 }
 
+TEST(GraphProgram, IndexedLoadIsAffineAndBoundsChecked) {
+    Program p = divide_program();
+    // out = signals[3 - a] (a negative scale): any signal can be read; an index outside them is an error.
+    p.code = {Instr{kLoad, 1, 2, 3, (std::uint32_t)-1, kNoGuard}};
+    p.messages.clear();
+    p = decode(encode(p), "load.graph");
+    std::string w, err;
+    ASSERT_EQ(calc(p, R"({"a": 0, "b": 9})", w, err), PG_WITNESS_OK) << err;
+    EXPECT_EQ(value_of(w, 1), "9");
+    ASSERT_EQ(calc(p, R"({"a": 3, "b": 9})", w, err), PG_WITNESS_OK) << err;
+    EXPECT_EQ(value_of(w, 1), "1");  // signal 0
+    EXPECT_EQ(calc(p, R"({"a": 4, "b": 9})", w, err), PG_WITNESS_CIRCUIT_ERROR);
+    EXPECT_EQ(calc(p, R"({"a": -1, "b": 9})", w, err), PG_WITNESS_CIRCUIT_ERROR);
+    EXPECT_NE(err.find("signal index out of range"), std::string::npos) << err;
+}
+
 TEST(GraphProgram, RefusesCorruptFiles) {
     const std::string good = encode(divide_program());
     EXPECT_NO_THROW(decode(good, "x"));
