@@ -50,9 +50,9 @@ void print_prove_timings(const char* first, double first_ms, const ProveTimings&
     // The parts that run concurrently, as CPU time summed over threads, with what each one did
     // (bench/phases.sh sets these counts against the kernels' measured costs).
     std::fprintf(stderr,
-                 "peregrine: cpu (ms): msm-g1 %.1f, msm-g2 %.1f, msm-h %.1f; work: g1 %llu additions, g2 %llu "
-                 "additions, h %llu additions, qap %llu products, ntt %llu products\n",
-                 tm.g1_cpu_ms, tm.g2_cpu_ms, tm.h_cpu_ms, (unsigned long long)tm.g1_adds, (unsigned long long)tm.g2_adds,
+                 "peregrine: cpu (ms): qap %.1f, ntt %.1f, msm-g1 %.1f, msm-g2 %.1f, msm-h %.1f; work: g1 %llu additions, "
+                 "g2 %llu additions, h %llu additions, qap %llu products, ntt %llu products\n",
+                 tm.qap_cpu_ms, tm.ntt_cpu_ms, tm.g1_cpu_ms, tm.g2_cpu_ms, tm.h_cpu_ms, (unsigned long long)tm.g1_adds, (unsigned long long)tm.g2_adds,
                  (unsigned long long)tm.h_adds, (unsigned long long)tm.qap_muls, (unsigned long long)tm.ntt_muls);
 }
 

@@ -18,8 +18,9 @@ struct ProveTimings {
     // Wall time: QAP and NTT run on one thread, alongside the MSMs; msm_ms is the time until every
     // MSM (and so the QAP and NTT too) is done.
     double qap_ms = 0, ntt_ms = 0, msm_ms = 0, verify_ms = 0, total_ms = 0;
-    // CPU time of the MSMs summed over the threads (ms): A, B1 and C in G1, B2 in G2, and H.
-    double g1_cpu_ms = 0, g2_cpu_ms = 0, h_cpu_ms = 0;
+    // CPU time (ms) of the QAP evaluation and the NTTs, and of the MSMs summed over the threads:
+    // A, B1 and C in G1, B2 in G2, and H.
+    double qap_cpu_ms = 0, ntt_cpu_ms = 0, g1_cpu_ms = 0, g2_cpu_ms = 0, h_cpu_ms = 0;
     // Operation counts for the per-phase floors: point additions of those MSMs (into buckets, the
     // buckets' sums, the scalar-1 sums), and the field products of the QAP evaluation and the NTTs.
     std::uint64_t g1_adds = 0, g2_adds = 0, h_adds = 0, qap_muls = 0, ntt_muls = 0;
