@@ -9,9 +9,14 @@
 # usage: bench/bench.sh [--power 12..22] [--circuit C] [--runs N] [--threads N] [--kernel K] [--allow-missing]
 #                       [--out DIR] [--csv FILE]
 #   --power N        fixture size: FFT domain 2^N (default 16)
-#   --circuit C      poseidon (default: full-size witness values) or sha256 (mostly 0/1 values)
-#   --kernel K       Peregrine's field kernel: auto (default), adx (PEREGRINE_NO_IFMA=1: what a CPU
-#                    without AVX-512 IFMA runs) or portable (also PEREGRINE_NO_ADX=1: what aarch64 runs)
+#   --circuit C      poseidon (default: full-size witness values), sha256 (mostly 0/1 values), or the
+#                    circom-free synth / synthbits chains for 2^20 and up (see bench/make-fixture.sh)
+#   --kernel K[,K]   Peregrine's field kernel(s): auto (default), adx (PEREGRINE_NO_IFMA=1: what a CPU
+#                    without AVX-512 IFMA runs) or portable (also PEREGRINE_NO_ADX=1: what aarch64 runs);
+#                    with several (e.g. adx,portable) each is a tool of its own, peregrine-<kernel>,
+#                    interleaved with the others in the same rounds
+#   --no-snarkjs     leave snarkjs out (the default above 2^18, where one snarkjs proof takes minutes;
+#                    --snarkjs puts it back)
 #   --runs N         timed rounds, at least 3 (default 5)
 #   --threads N      passed to peregrine as --threads N, and as OMP_NUM_THREADS to rapidsnark
 #                    (snarkjs cannot be limited; default: every tool uses all cores)
@@ -25,7 +30,7 @@
 #   PEREGRINE_CACHE              fixture cache root (default ~/.cache/peregrine)
 set -euo pipefail
 
-power=16 runs=5 threads="" allow_missing=0 out="" kernel=auto circuit=poseidon csv=""
+power=16 runs=5 threads="" allow_missing=0 out="" kernel=auto circuit=poseidon csv="" with_snarkjs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --power) power=${2:?}; shift 2 ;;
@@ -37,28 +42,35 @@ while [ $# -gt 0 ]; do
     --kernel) kernel=${2:?}; shift 2 ;;
     --kernel=*) kernel=${1#*=}; shift ;;
     --allow-missing) allow_missing=1; shift ;;
+    --no-snarkjs) with_snarkjs=0; shift ;;
+    --snarkjs) with_snarkjs=1; shift ;;
     --out) out=${2:?}; shift 2 ;;
     --out=*) out=${1#*=}; shift ;;
     --circuit) circuit=${2:?}; shift 2 ;;
     --circuit=*) circuit=${1#*=}; shift ;;
     --csv) csv=${2:?}; shift 2 ;;
     --csv=*) csv=${1#*=}; shift ;;
-    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 die() { echo "bench: error: $*" >&2; exit 1; }
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 3 ] || die "--runs must be an integer >= 3 (got '$runs')"
 [ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "--threads must be a positive integer"
-case "$circuit" in poseidon|sha256) ;; *) die "--circuit must be poseidon or sha256 (got '$circuit')" ;; esac
+case "$circuit" in poseidon|sha256|synth|synthbits) ;; *) die "--circuit must be poseidon, sha256, synth or synthbits (got '$circuit')" ;; esac
 [ -z "$csv" ] || csv=$(realpath -m "$csv")
-kernel_env=()
-case "$kernel" in
-  auto) ;;
-  adx) kernel_env=(PEREGRINE_NO_IFMA=1) ;;
-  portable) kernel_env=(PEREGRINE_NO_IFMA=1 PEREGRINE_NO_ADX=1) ;;
-  *) die "--kernel must be auto, adx or portable (got '$kernel')" ;;
-esac
+IFS=, read -r -a kernels <<< "$kernel"
+[ ${#kernels[@]} -gt 0 ] || die "--kernel needs a value"
+kernel_env_of() { # the environment that selects kernel $1
+  case "$1" in
+    auto) ;;
+    adx) echo PEREGRINE_NO_IFMA=1 ;;
+    portable) echo PEREGRINE_NO_IFMA=1 PEREGRINE_NO_ADX=1 ;;
+    *) die "--kernel must be auto, adx or portable, or a comma-separated list of them (got '$1')" ;;
+  esac
+}
+for k in "${kernels[@]}"; do kernel_env_of "$k" > /dev/null; done
+[ -n "$with_snarkjs" ] || { [ "$power" -le 18 ] && with_snarkjs=1 || with_snarkjs=0; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -111,8 +123,10 @@ chain=$(sed -n 's/.*"circuit": *"\([A-Za-z0-9]*\)(.*/\1/p' "$fixture/fixture.jso
 mkdir -p "$out"
 
 tools=()
-[ -n "$peregrine" ] && tools+=(peregrine)
-tools+=(snarkjs)
+if [ -n "$peregrine" ]; then
+  if [ ${#kernels[@]} = 1 ]; then tools+=(peregrine); else for k in "${kernels[@]}"; do tools+=("peregrine-$k"); done; fi
+fi
+[ "$with_snarkjs" = 1 ] && tools+=(snarkjs)
 [ -n "$rapidsnark" ] && tools+=(rapidsnark)
 
 # run_tool <tool> <tag>: one proof into $out/<tool>/<tag>.{proof,public}.json, timed by GNU time
@@ -124,7 +138,9 @@ run_tool() {
   rm -f "$proof" "$public"
   local cmd=()
   case "$tool" in
-    peregrine) cmd=(env "${kernel_env[@]}" "$peregrine" prove "$zkey" "$wtns" "$proof" "$public"); [ -z "$threads" ] || cmd+=(--threads "$threads") ;;
+    peregrine|peregrine-*)
+      local k=${tool#peregrine-}; [ "$tool" = peregrine ] && k=${kernels[0]}
+      cmd=(env $(kernel_env_of "$k") "$peregrine" prove "$zkey" "$wtns" "$proof" "$public"); [ -z "$threads" ] || cmd+=(--threads "$threads") ;;
     snarkjs) cmd=("$snarkjs" groth16 prove "$zkey" "$wtns" "$proof" "$public") ;;
     rapidsnark) cmd=("$rapidsnark" "$zkey" "$wtns" "$proof" "$public") ;;
   esac
@@ -173,8 +189,8 @@ echo "fixture:  $fixture"
 echo "circuit:  $chain($n_hashes), $constraints constraints, domain 2^$power"
 echo "runs:     $runs timed rounds (interleaved) + 1 warm-up per tool${threads:+, threads $threads}"
 echo "tools:    ${tools[*]}"
-[ -n "$peregrine" ] && echo "  peregrine:  $peregrine (kernel: $kernel)"
-echo "  snarkjs:    $snarkjs ($(node -e 'console.log(require(process.argv[1]).version)' "$root/tools/node/node_modules/snarkjs/package.json"), node $(node --version))"
+[ -n "$peregrine" ] && echo "  peregrine:  $peregrine (kernel: $kernel; this CPU $(grep -q -m1 avx512ifma /proc/cpuinfo && echo has || echo has no) AVX-512 IFMA)"
+[ "$with_snarkjs" = 1 ] && echo "  snarkjs:    $snarkjs ($(node -e 'console.log(require(process.argv[1]).version)' "$root/tools/node/node_modules/snarkjs/package.json"), node $(node --version))"
 [ -n "$rapidsnark" ] && echo "  rapidsnark: $rapidsnark"
 echo "output:   $out"
 echo
@@ -223,22 +239,25 @@ ratio() { # ratio <a> <b>: median(a)/median(b), time and peak RSS
     "$(echo "${peak[$1]} / ${peak[$2]}" | bc -l)"
 }
 if [ -n "$peregrine" ]; then
-  ratio snarkjs peregrine
-  [ -n "$rapidsnark" ] && ratio rapidsnark peregrine
+  for t in "${tools[@]}"; do
+    case "$t" in peregrine*) ;; *) continue ;; esac
+    [ "$with_snarkjs" = 1 ] && ratio snarkjs "$t"
+    [ -n "$rapidsnark" ] && ratio "$t" rapidsnark
+  done
 else
   echo "(Peregrine skipped: no binary; ratios vs Peregrine unavailable)"
   [ -n "$rapidsnark" ] && ratio snarkjs rapidsnark
 fi
 # One CSV row per tool: the run's conditions, then the medians (ratio: this tool's time / the first's).
 summary=$out/summary.csv
-header='date,cpu,cores,load1,commit,circuit,power,constraints,kernel,threads,tool,runs,median_s,min_s,max_s,peak_rss_mib,time_vs_'$ref
+header='date,cpu,cores,load1,commit,circuit,power,constraints,kernel,threads,tool,runs,median_s,min_s,max_s,peak_rss_mib,time_vs_first_tool'
 {
   echo "$header"
   for t in "${tools[@]}"; do
     read -r mn mx < <(awk -F'\t' -v t="$t" '$1==t {if (mn=="" || $3<mn) mn=$3; if ($3>mx) mx=$3} END {print mn, mx}' "$results")
     printf '%s,"%s",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%.3f\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
       "${cpu//\"/}" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${rev%% *}" "$circuit" "$power" "$constraints" \
-      "$([ "$t" = peregrine ] && echo "$kernel" || echo -)" "$([ "$t" = snarkjs ] && echo all || echo "${threads:-all}")" "$t" "$runs" "${med[$t]}" "$mn" "$mx" \
+      "$(case "$t" in peregrine) echo "${kernels[0]}" ;; peregrine-*) echo "${t#peregrine-}" ;; *) echo - ;; esac)" "$([ "$t" = snarkjs ] && echo all || echo "${threads:-all}")" "$t" "$runs" "${med[$t]}" "$mn" "$mx" \
       "$(echo "${peak[$t]} / 1024" | bc -l)" "$(echo "${med[$t]} / ${med[$ref]}" | bc -l)"
   done
 } > "$summary"
