@@ -24,6 +24,7 @@ namespace {
 
 // Copies `from` to `to` (written aside, made executable, then renamed).
 void install_copy(const std::string& from, const std::string& to) {
+    check_output(to);  // renamed into place below: never over a symlink, directory, device or FIFO
     const std::string tmp = to + ".tmp" + std::to_string(::getpid());
     {
         std::ifstream in(from, std::ios::binary);
