@@ -38,20 +38,28 @@ struct Fq2 {
     // Karatsuba with lazy reduction: three 512-bit products and two Montgomery reductions
     // instead of three Montgomery products. With p < 2^254, a0 + a1 < 2p fits in 256 bits
     // unreduced, a0 b1 + a1 b0 < 2p^2 and a0 b0 - a1 b1 (+ p 2^256 when negative) < p 2^256 stay
-    // in range. Kept out of line: inlined into the curve formulas it made the G2 MSM slower.
+    // in range. Kept out of line: inlined into the curve formulas it made the G2 MSM slower. The
+    // kernel is chosen once per product, and both variants are inlined here.
     [[gnu::noinline]] friend Fq2 operator*(const Fq2& a, const Fq2& b) {
+#if defined(__x86_64__)
+        if (kernels::kHaveAdx) return mul_with<kernels::WideAdx>(a, b);
+#endif
+        return mul_with<kernels::WidePortable>(a, b);
+    }
+    template <class K>
+    [[gnu::always_inline]] static Fq2 mul_with(const Fq2& a, const Fq2& b) {
         using kernels::u64;
         const u64* M = Fq::MOD.data();
         u64 t0[8], t1[8], t2[8], sa[4], sb[4];
-        kernels::mul_wide4(t0, a.c0.v.data(), b.c0.v.data());
-        kernels::mul_wide4(t1, a.c1.v.data(), b.c1.v.data());
+        K::mul(t0, a.c0.v.data(), b.c0.v.data());
+        K::mul(t1, a.c1.v.data(), b.c1.v.data());
         u64 c = 0;
         #pragma GCC unroll 8
         for (int i = 0; i < 4; ++i) sa[i] = kernels::addc(a.c0.v[i], a.c1.v[i], c);
         c = 0;
         #pragma GCC unroll 8
         for (int i = 0; i < 4; ++i) sb[i] = kernels::addc(b.c0.v[i], b.c1.v[i], c);
-        kernels::mul_wide4(t2, sa, sb);
+        K::mul(t2, sa, sb);
         // t2 <- t2 - t0 - t1 = a0 b1 + a1 b0 (exact, no borrow out)
         u64 br = 0;
         #pragma GCC unroll 8
@@ -68,8 +76,8 @@ struct Fq2 {
         #pragma GCC unroll 8
         for (int i = 0; i < 4; ++i) t0[4 + i] = kernels::addc(t0[4 + i], M[i] & mask, c);
         Fq2 r;
-        kernels::redc8(r.c0.v.data(), t0, M, Fq::INV);
-        kernels::redc8(r.c1.v.data(), t2, M, Fq::INV);
+        K::redc(r.c0.v.data(), t0, M, Fq::INV);
+        K::redc(r.c1.v.data(), t2, M, Fq::INV);
         return r;
     }
     Fq2 operator-() const { return {-c0, -c1}; }
@@ -81,6 +89,13 @@ struct Fq2 {
     // (2 c0) c1 < 2p^2 are below p 2^256, so each coefficient is one 512-bit product and one
     // Montgomery reduction.
     [[gnu::noinline]] Fq2 square() const {
+#if defined(__x86_64__)
+        if (kernels::kHaveAdx) return square_with<kernels::WideAdx>();
+#endif
+        return square_with<kernels::WidePortable>();
+    }
+    template <class K>
+    [[gnu::always_inline]] Fq2 square_with() const {
         using kernels::u64;
         const u64* M = Fq::MOD.data();
         u64 s[4], d[4], dd[4], t0[8], t1[8];
@@ -92,14 +107,14 @@ struct Fq2 {
         c = 0;
 #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) d[i] = kernels::addc(c0.v[i], dd[i], c);
-        kernels::mul_wide4(t0, s, d);
+        K::mul(t0, s, d);
         c = 0;
 #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) s[i] = kernels::addc(c0.v[i], c0.v[i], c);
-        kernels::mul_wide4(t1, s, c1.v.data());
+        K::mul(t1, s, c1.v.data());
         Fq2 r;
-        kernels::redc8(r.c0.v.data(), t0, M, Fq::INV);
-        kernels::redc8(r.c1.v.data(), t1, M, Fq::INV);
+        K::redc(r.c0.v.data(), t0, M, Fq::INV);
+        K::redc(r.c1.v.data(), t1, M, Fq::INV);
         return r;
     }
     Fq2 scale(const Fq& k) const { return {c0 * k, c1 * k}; }

@@ -165,6 +165,51 @@ template <class F>
 }
 }  // namespace detail
 
+// The Montgomery product with its kernel fixed at compile time. `Fp::operator*` tests at every
+// product which kernel the CPU runs; a loop of many products calls with_mul<F>(body) instead,
+// which makes that choice once and runs body(mul) with one of these: the loop then holds one
+// kernel's code and registers rather than both.
+struct MulPortable {
+    template <class P>
+    [[gnu::always_inline]] Fp<P> operator()(const Fp<P>& a, const Fp<P>& b) const {
+        Fp<P> r;
+        kernels::mont_mul4_portable(r.v.data(), a.v.data(), b.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
+        return r;
+    }
+};
+#if defined(__x86_64__)
+struct MulAdx {
+    template <class P>
+    [[gnu::always_inline]] Fp<P> operator()(const Fp<P>& a, const Fp<P>& b) const {
+        Fp<P> r;
+        kernels::mont_mul4_adx(r.v.data(), a.v.data(), b.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
+        return r;
+    }
+};
+#endif
+// For fields other than Fp (Fq2), whose product is a function of its own.
+struct MulOperator {
+    template <class F>
+    [[gnu::always_inline]] F operator()(const F& a, const F& b) const {
+        return a * b;
+    }
+};
+
+template <class F, class Body>
+[[gnu::always_inline]] inline void with_mul(Body&& body) {
+    if constexpr (requires { F::MOD; F::INV; }) {
+#if defined(__x86_64__)
+        if (kernels::kHaveAdx) {
+            body(MulAdx{});
+            return;
+        }
+#endif
+        body(MulPortable{});
+    } else {
+        body(MulOperator{});
+    }
+}
+
 // r[i] = a[i] * b[i] for i < n (r may be a or b): eight at a time with AVX-512 IFMA where the CPU
 // has it, else one by one (independent products, so they overlap in the pipeline).
 template <class F>
@@ -209,21 +254,23 @@ void batch_inverse(F* xs, std::size_t n, F* scratch) {
         }
     }
 #endif
-    F acc[4] = {F::one(), F::one(), F::one(), F::one()};
-    for (std::size_t i = 0; i < n; ++i) {
-        scratch[i] = acc[i & 3];
-        if (!xs[i].is_zero()) acc[i & 3] *= xs[i];
-    }
-    const F a01 = acc[0] * acc[1], a23 = acc[2] * acc[3];
-    const F t = (a01 * a23).inverse();
-    const F t01 = t * a23, t23 = t * a01;  // 1/(acc0 acc1), 1/(acc2 acc3)
-    F inv[4] = {t01 * acc[1], t01 * acc[0], t23 * acc[3], t23 * acc[2]};
-    for (std::size_t i = n; i-- > 0;) {
-        if (xs[i].is_zero()) continue;
-        const F x = xs[i];
-        xs[i] = inv[i & 3] * scratch[i];
-        inv[i & 3] *= x;
-    }
+    with_mul<F>([&](auto mul) {
+        F acc[4] = {F::one(), F::one(), F::one(), F::one()};
+        for (std::size_t i = 0; i < n; ++i) {
+            scratch[i] = acc[i & 3];
+            if (!xs[i].is_zero()) acc[i & 3] = mul(acc[i & 3], xs[i]);
+        }
+        const F a01 = mul(acc[0], acc[1]), a23 = mul(acc[2], acc[3]);
+        const F t = mul(a01, a23).inverse();
+        const F t01 = mul(t, a23), t23 = mul(t, a01);  // 1/(acc0 acc1), 1/(acc2 acc3)
+        F inv[4] = {mul(t01, acc[1]), mul(t01, acc[0]), mul(t23, acc[3]), mul(t23, acc[2])};
+        for (std::size_t i = n; i-- > 0;) {
+            if (xs[i].is_zero()) continue;
+            const F x = xs[i];
+            xs[i] = mul(inv[i & 3], scratch[i]);
+            inv[i & 3] = mul(inv[i & 3], x);
+        }
+    });
 }
 
 template <class F>

@@ -292,14 +292,44 @@ void batch_suffix_ifma(u64 (*xs)[4], std::size_t n, const u64 (*scratch)[4], con
 #endif
 
 
+// The 512-bit product and the reduction of one kernel, as a type: code that runs many of them
+// (Fq2's products) is written once as a template and instantiated per kernel.
+struct WidePortable {
+    [[gnu::always_inline]] static void mul(u64 t[8], const u64 a[4], const u64 b[4]) { mul_wide4_portable(t, a, b); }
+    [[gnu::always_inline]] static void redc(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
+        redc8_portable(r, t, m, inv);
+    }
+};
+#if defined(__x86_64__)
+struct WideAdx {
+    [[gnu::always_inline]] static void mul(u64 t[8], const u64 a[4], const u64 b[4]) { mul_wide4_adx(t, a, b); }
+    [[gnu::always_inline]] static void redc(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
+        redc8_adx(r, t, m, inv);
+    }
+};
+#endif
+
+#if defined(__x86_64__)
+// The portable kernels as calls, for the dispatching functions below. On x86-64 they are the
+// fallback of the ADX kernels (CPUs without ADX, PEREGRINE_NO_ADX=1): inlined at every product
+// beside the ADX code they tripled its size, and the compile time of every file of curve
+// arithmetic. Loops where the portable kernel's speed matters choose their kernel once and
+// inline it (with_mul in fp.hpp).
+void mul_wide4_portable_call(u64 t[8], const u64 a[4], const u64 b[4]);
+void redc8_portable_call(u64 r[4], const u64 t[8], const u64 m[4], u64 inv);
+void mont_mul4_portable_call(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv);
+#endif
+
 [[gnu::always_inline]] inline void mul_wide4(u64 t[8], const u64 a[4], const u64 b[4]) {
 #if defined(__x86_64__)
     if (kHaveAdx) {
         mul_wide4_adx(t, a, b);
         return;
     }
-#endif
+    mul_wide4_portable_call(t, a, b);
+#else
     mul_wide4_portable(t, a, b);
+#endif
 }
 
 [[gnu::always_inline]] inline void redc8(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
@@ -308,8 +338,10 @@ void batch_suffix_ifma(u64 (*xs)[4], std::size_t n, const u64 (*scratch)[4], con
         redc8_adx(r, t, m, inv);
         return;
     }
-#endif
+    redc8_portable_call(r, t, m, inv);
+#else
     redc8_portable(r, t, m, inv);
+#endif
 }
 
 [[gnu::always_inline]] inline void mont_mul4(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
@@ -318,8 +350,10 @@ void batch_suffix_ifma(u64 (*xs)[4], std::size_t n, const u64 (*scratch)[4], con
         mont_mul4_adx(r, a, b, m, inv);
         return;
     }
-#endif
+    mont_mul4_portable_call(r, a, b, m, inv);
+#else
     mont_mul4_portable(r, a, b, m, inv);
+#endif
 }
 
 }  // namespace peregrine::kernels

@@ -37,26 +37,28 @@ void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const
         if (i < j) std::swap(a[i], a[j]);
     }
     const std::size_t pairs = n_ / 2;
-    for (unsigned s = 0; s < log_n_; ++s) {
-        const std::size_t half = std::size_t(1) << s;
-        const unsigned stride_log = log_n_ - 1 - s;  // twiddle index step is n / (2 half)
-        // The first butterfly of each block has twiddle 1 (all of them in the first stage, half in
-        // the second...): no product, about n of the (n/2) log n multiplications of a transform.
-        auto stage = [&](std::size_t b, std::size_t e) {
-            for (std::size_t t = b; t < e; ++t) {
-                const std::size_t blk = t >> s, j = t & (half - 1);
-                const std::size_t i0 = (blk << (s + 1)) + j, i1 = i0 + half;
-                const Fr x = j == 0 ? a[i1] : a[i1] * tw[j << stride_log];
-                a[i1] = a[i0] - x;
-                a[i0] = a[i0] + x;
+    with_mul<Fr>([&](auto mul) {
+        for (unsigned s = 0; s < log_n_; ++s) {
+            const std::size_t half = std::size_t(1) << s;
+            const unsigned stride_log = log_n_ - 1 - s;  // twiddle index step is n / (2 half)
+            // The first butterfly of each block has twiddle 1 (all of them in the first stage, half
+            // in the second...): no product, about n of the (n/2) log n multiplications.
+            auto stage = [&](std::size_t b, std::size_t e) {
+                for (std::size_t t = b; t < e; ++t) {
+                    const std::size_t blk = t >> s, j = t & (half - 1);
+                    const std::size_t i0 = (blk << (s + 1)) + j, i1 = i0 + half;
+                    const Fr x = j == 0 ? a[i1] : mul(a[i1], tw[j << stride_log]);
+                    a[i1] = a[i0] - x;
+                    a[i0] = a[i0] + x;
+                }
+            };
+            if (pairs >= 4096 && pool.size() > 1) {
+                pool.parallel_for(pairs, stage, 1);
+            } else {
+                stage(0, pairs);
             }
-        };
-        if (pairs >= 4096 && pool.size() > 1) {
-            pool.parallel_for(pairs, stage, 1);
-        } else {
-            stage(0, pairs);
         }
-    }
+    });
 }
 
 void Domain::fft(Fr* a, ThreadPool& pool) const { transform(a, tw_, pool); }
@@ -65,7 +67,9 @@ void Domain::ifft(Fr* a, ThreadPool& pool) const {
     transform(a, itw_, pool);
     const Fr k = n_inv_;
     pool.parallel_for(n_, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) a[i] *= k;
+        with_mul<Fr>([&](auto mul) {
+            for (std::size_t i = b; i < e; ++i) a[i] = mul(a[i], k);
+        });
     });
 }
 
@@ -80,11 +84,13 @@ void Domain::scale_by_powers(Fr* a, std::size_t n, const Fr& g, ThreadPool& pool
 
 void Domain::scale_by_powers_times(Fr* a, std::size_t n, const Fr& c, const Fr& g, ThreadPool& pool) {
     pool.parallel_for(n, [&](std::size_t b, std::size_t e) {
-        Fr x = c * g.pow((u64)b);
-        for (std::size_t i = b; i < e; ++i) {
-            a[i] *= x;
-            x *= g;
-        }
+        with_mul<Fr>([&](auto mul) {
+            Fr x = c * g.pow((u64)b);
+            for (std::size_t i = b; i < e; ++i) {
+                a[i] = mul(a[i], x);
+                x = mul(x, g);
+            }
+        });
     });
 }
 
