@@ -224,7 +224,9 @@ void mul_n(F* r, const F* a, const F* b, std::size_t n) {
         }
     }
 #endif
-    for (std::size_t i = 0; i < n; ++i) r[i] = a[i] * b[i];
+    with_mul<F>([&](auto mul) {
+        for (std::size_t i = 0; i < n; ++i) r[i] = mul(a[i], b[i]);
+    });
 }
 
 // Replaces each element by its inverse with one field inversion (zeros stay zero), using
