@@ -9,7 +9,9 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <latch>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <ctime>
 #if defined(__linux__)
@@ -149,10 +151,10 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     const std::size_t nv = zk.n_vars(), np = zk.n_public();
 
     // Everything runs as one batch of tasks on the pool, so that no core waits at a phase
-    // boundary. Task 0 is the polynomial part (QAP evaluation, the three NTT round trips, H),
-    // run on one thread; the other threads meanwhile work through the windows of the four MSMs
+    // boundary. Tasks 0-2 are the polynomial part (QAP evaluation, then one NTT round trip each
+    // for A, B and C); the other threads meanwhile work through the windows of the four MSMs
     // whose scalars are the witness (largest, G2, first). The H MSM's windows come last; they
-    // wait for task 0, which by then has long finished (it is picked up first).
+    // wait for tasks 0-2, which by then have usually finished (they are picked up first).
     // The three phases therefore start together; they are announced (and checked for
     // cancellation) in their old order.
     phase("qap");
@@ -187,55 +189,106 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         if (witness_tasks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) job_a.release_digits();
     };
 
-    double t_qap_ms = 0, t_ntt_ms = 0, cpu_qap_ms = 0, cpu_ntt_ms = 0;
-    auto polynomial_part = [&] {
-        const auto tp = Clock::now();
-        const std::int64_t cp = thread_cpu_ns();
-        const ThreadPool::CancelScope scope(opts.cancel);  // also when a worker thread runs this
-        ThreadPool serial(1);
-        std::vector<Fr> a(n), b(n), c(n);
-        evaluate_ab(zk, w, a, b);
-        if (drop) drop_pages(zk.coeffs(), std::size_t(zk.n_coeffs()) * Zkey::kCoeffSize);
-        for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
-        const auto tq = Clock::now();
-        const std::int64_t cq = thread_cpu_ns();
-        // Move A, B, C from the evaluations on the n-th roots to the odd 2n-th roots (the coset
-        // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
-        const Domain dom(zk.log_domain_size());
-        const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
-        for (std::vector<Fr>* v : {&a, &b, &c}) {
-            ThreadPool::check_cancelled();
-            dom.ifft_scaled(v->data(), shift, serial);
-            dom.fft(v->data(), serial);
-        }
-        for (std::size_t i = 0; i < n; ++i) a[i] = a[i] * b[i] - c[i];
-        std::vector<Fr>().swap(b);
-        std::vector<Fr>().swap(c);
-        std::vector<Limbs> h(n);
-        for (std::size_t i = 0; i < n; ++i) h[i] = a[i].to_canonical();
-        std::vector<Fr>().swap(a);
-        job_h.recode_digits(h.data(), 0, n);
-        t_qap_ms = std::chrono::duration<double, std::milli>(tq - tp).count();
-        t_ntt_ms = ms_since(tq);
-        cpu_qap_ms = double(cq - cp) / 1e6;
-        cpu_ntt_ms = double(thread_cpu_ns() - cq) / 1e6;
+    // The polynomial part. The QAP evaluation runs once, in whichever task needs it first. The
+    // NTT round trips of A, B and C are three tasks (0-2), so that two cores share them when the
+    // MSMs leave one idle (a bit-heavy witness, whose MSMs are mostly skipped). H = A*B - C and
+    // its recoding run once, in the first H task, after all three; an H task that finds a round
+    // trip not yet started (the pool skipped its task on cancellation) runs it itself.
+    double t_qap_ms = 0, t_ntt_ms = 0, cpu_qap_ms = 0;
+    std::atomic<std::int64_t> ns_ntt{0};
+    std::atomic<Clock::rep> last_round_trip{0};  // when the last round trip ended
+    std::vector<Fr> a, b, c;
+    std::optional<Domain> dom;
+    Clock::time_point t_qap_end;
+    std::once_flag qap_once, combine_once;
+    std::exception_ptr qap_error, poly_error;
+    std::mutex poly_mu;
+    auto fail = [&] {
+        const std::lock_guard<std::mutex> lock(poly_mu);
+        if (!poly_error) poly_error = std::current_exception();
     };
-
-    const std::size_t total = 1 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
-    // Run once, by task 0 or, should the pool skip task 0 (cancellation), by the first H task;
-    // the others wait. A failure is kept and rethrown to every caller (the pool reports it).
-    std::once_flag poly_once;
-    std::exception_ptr poly_error;
-    auto ensure_polynomial_part = [&] {
-        std::call_once(poly_once, [&] {
+    auto ensure_qap = [&] {
+        std::call_once(qap_once, [&] {
             try {
-                polynomial_part();
+                const auto tp = Clock::now();
+                const std::int64_t cp = thread_cpu_ns();
+                a.resize(n);
+                b.resize(n);
+                c.resize(n);
+                evaluate_ab(zk, w, a, b);
+                if (drop) drop_pages(zk.coeffs(), std::size_t(zk.n_coeffs()) * Zkey::kCoeffSize);
+                for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
+                t_qap_end = Clock::now();
+                const std::int64_t cq = thread_cpu_ns();
+                t_qap_ms = std::chrono::duration<double, std::milli>(t_qap_end - tp).count();
+                cpu_qap_ms = double(cq - cp) / 1e6;
+                dom.emplace(zk.log_domain_size());
+                ns_ntt.fetch_add(thread_cpu_ns() - cq, std::memory_order_relaxed);
             } catch (...) {
-                poly_error = std::current_exception();
+                qap_error = std::current_exception();
             }
         });
+        if (qap_error) std::rethrow_exception(qap_error);
+    };
+    // Moves a polynomial from its evaluations on the n-th roots to the odd 2n-th roots (the coset
+    // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
+    const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
+    std::atomic<bool> claimed[3] = {false, false, false};
+    std::latch transformed(3);
+    auto round_trip = [&](int i) {
+        if (claimed[i].exchange(true)) return;
+        try {
+            const ThreadPool::CancelScope scope(opts.cancel);  // also when a worker thread runs this
+            ensure_qap();
+            ThreadPool::check_cancelled();
+            const std::int64_t ct = thread_cpu_ns();
+            ThreadPool serial(1);
+            std::vector<Fr>& v = i == 0 ? a : i == 1 ? b : c;
+            dom->ifft_scaled(v.data(), shift, serial);
+            dom->fft(v.data(), serial);
+            ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
+            const Clock::rep end = Clock::now().time_since_epoch().count();
+            Clock::rep seen = last_round_trip.load();
+            while (seen < end && !last_round_trip.compare_exchange_weak(seen, end)) {
+            }
+        } catch (...) {
+            fail();
+        }
+        transformed.count_down();
+    };
+    auto ensure_polynomial_part = [&] {
+        for (int i = 0; i < 3; ++i) round_trip(i);
+        transformed.wait();
+        std::call_once(combine_once, [&] {
+            {
+                const std::lock_guard<std::mutex> lock(poly_mu);
+                if (poly_error) return;
+            }
+            try {
+                const ThreadPool::CancelScope scope(opts.cancel);
+                const std::int64_t ct = thread_cpu_ns();
+                const auto tc = Clock::now();
+                for (std::size_t i = 0; i < n; ++i) a[i] = a[i] * b[i] - c[i];
+                std::vector<Fr>().swap(b);
+                std::vector<Fr>().swap(c);
+                std::vector<Limbs> h(n);
+                for (std::size_t i = 0; i < n; ++i) h[i] = a[i].to_canonical();
+                std::vector<Fr>().swap(a);
+                job_h.recode_digits(h.data(), 0, n);
+                ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
+                // Wall time of the round trips (from the QAP's end to the last one's end; the
+                // H tasks may start much later) plus that of this step.
+                const Clock::time_point last{Clock::duration(last_round_trip.load())};
+                t_ntt_ms = std::chrono::duration<double, std::milli>(last - t_qap_end).count() + ms_since(tc);
+            } catch (...) {
+                fail();
+            }
+        });
+        const std::lock_guard<std::mutex> lock(poly_mu);
         if (poly_error) std::rethrow_exception(poly_error);
     };
+
+    const std::size_t total = 3 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
     // CPU time per group of MSMs (G1: A, B1, C; G2: B2; H), in nanoseconds summed over tasks.
     std::atomic<std::int64_t> ns_g1{0}, ns_g2{0}, ns_h{0};
     auto timed = [](std::atomic<std::int64_t>& acc, auto&& fn) {
@@ -244,8 +297,8 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         acc.fetch_add(thread_cpu_ns() - ts, std::memory_order_relaxed);
     };
     pool.run(total, [&](std::size_t t) {
-        if (t == 0) return ensure_polynomial_part();
-        --t;
+        if (t < 3) return round_trip((int)t);
+        t -= 3;
         if (t < n_b2) return timed(ns_g2, [&] { lz_b2.run_task(t); }), witness_task_done();
         t -= n_b2;
         if (t < n_a) return timed(ns_g1, [&] { lz_a.run_task(t); }), witness_task_done();
@@ -282,12 +335,12 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     }
     if (opts.timings) {
         opts.timings->verify_ms = ms_since(t_fin);
-        // QAP and NTT run inside the MSM phase, on one thread, concurrently with MSM windows.
+        // QAP and NTT run inside the MSM phase, concurrently with MSM windows.
         opts.timings->qap_ms = t_qap_ms;
         opts.timings->ntt_ms = t_ntt_ms;
         opts.timings->msm_ms = std::chrono::duration<double, std::milli>(t_msm - t0).count();
         opts.timings->qap_cpu_ms = cpu_qap_ms;
-        opts.timings->ntt_cpu_ms = cpu_ntt_ms;
+        opts.timings->ntt_cpu_ms = double(ns_ntt.load()) / 1e6;
         opts.timings->g1_cpu_ms = double(ns_g1.load()) / 1e6;
         opts.timings->g2_cpu_ms = double(ns_g2.load()) / 1e6;
         opts.timings->h_cpu_ms = double(ns_h.load()) / 1e6;
