@@ -111,7 +111,7 @@ void BM_Ntt(benchmark::State& st) {
     ThreadPool pool(1);
     for (auto _ : st) d.fft(v.data(), pool);
 }
-BENCHMARK(BM_Ntt)->Arg(16)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Ntt)->Arg(16)->Arg(20)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

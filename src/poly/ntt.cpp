@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "poly/ntt.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace peregrine {
@@ -30,33 +31,69 @@ Domain::Domain(unsigned log_n) : log_n_(log_n), n_(std::size_t(1) << log_n), roo
     n_inv_ = Fr::from_u64(n_).inverse();
 }
 
+// Stages 0..kLocalLog-1 of the transform act within blocks of 2^kLocalLog elements (32 KiB: the
+// L1 data cache): they run block by block, each block through all of them while it is in cache.
+// The remaining stages are passes over the whole array. At 2^16 that is 7 passes over memory
+// instead of 16, at 2^22 13 instead of 22.
+constexpr unsigned kLocalLog = 10;
+
 void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const {
     if (n_ <= 1) return;
     for (std::size_t i = 0; i < n_; ++i) {
         std::size_t j = bit_reverse(i, log_n_);
         if (i < j) std::swap(a[i], a[j]);
     }
-    const std::size_t pairs = n_ / 2;
+    const Fr* w = tw.data();
     with_mul<Fr>([&](auto mul) {
-        for (unsigned s = 0; s < log_n_; ++s) {
+        // Stage s on the 2^(s+1)-element block at x: butterflies (x[j], x[j + half]) with twiddle
+        // w^(j n / 2^(s+1)); the first has twiddle 1 (no product): about n of the (n/2) log n
+        // products of a transform are skipped that way.
+        auto block_stage = [&](Fr* x, unsigned s) {
             const std::size_t half = std::size_t(1) << s;
-            const unsigned stride_log = log_n_ - 1 - s;  // twiddle index step is n / (2 half)
-            // The first butterfly of each block has twiddle 1 (all of them in the first stage, half
-            // in the second...): no product, about n of the (n/2) log n multiplications.
-            auto stage = [&](std::size_t b, std::size_t e) {
+            const unsigned stride_log = log_n_ - 1 - s;
+            const Fr u = x[half];
+            x[half] = x[0] - u;
+            x[0] = x[0] + u;
+            for (std::size_t j = 1; j < half; ++j) {
+                const Fr t = mul(x[j + half], w[j << stride_log]);
+                x[j + half] = x[j] - t;
+                x[j] = x[j] + t;
+            }
+        };
+        const unsigned local = std::min(log_n_, kLocalLog);
+        const std::size_t block = std::size_t(1) << local, nblocks = n_ >> local;
+        auto local_stages = [&](std::size_t b, std::size_t e) {
+            for (std::size_t k = b; k < e; ++k) {
+                Fr* x = a + (k << local);
+                for (unsigned s = 0; s < local; ++s) {
+                    for (std::size_t i0 = 0; i0 < block; i0 += std::size_t(2) << s) block_stage(x + i0, s);
+                }
+            }
+        };
+        const bool parallel = n_ >= 8192 && pool.size() > 1;
+        if (parallel) {
+            pool.parallel_for(nblocks, local_stages, 1);
+        } else {
+            local_stages(0, nblocks);
+        }
+        // The global stages: each splits into n / 2^(s+1) independent blocks; with few blocks
+        // (the last stages) the butterflies of a block are split among the threads instead.
+        for (unsigned s = local; s < log_n_; ++s) {
+            const std::size_t half = std::size_t(1) << s, nb = n_ >> (s + 1);
+            if (!parallel) {
+                for (std::size_t k = 0; k < nb; ++k) block_stage(a + k * 2 * half, s);
+                continue;
+            }
+            const unsigned stride_log = log_n_ - 1 - s;
+            pool.parallel_for(n_ / 2, [&](std::size_t b, std::size_t e) {
                 for (std::size_t t = b; t < e; ++t) {
                     const std::size_t blk = t >> s, j = t & (half - 1);
                     const std::size_t i0 = (blk << (s + 1)) + j, i1 = i0 + half;
-                    const Fr x = j == 0 ? a[i1] : mul(a[i1], tw[j << stride_log]);
+                    const Fr x = j == 0 ? a[i1] : mul(a[i1], w[j << stride_log]);
                     a[i1] = a[i0] - x;
                     a[i0] = a[i0] + x;
                 }
-            };
-            if (pairs >= 4096 && pool.size() > 1) {
-                pool.parallel_for(pairs, stage, 1);
-            } else {
-                stage(0, pairs);
-            }
+            }, 1);
         }
     });
 }

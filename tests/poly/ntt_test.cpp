@@ -37,6 +37,24 @@ TEST(Ntt, FftIsEvaluationAtPowersOfTheRoot) {
     }
 }
 
+// Past one cache block (2^10 elements: the stages run block by block, then over the whole array),
+// in one thread and in several: spot evaluations against Horner's rule.
+TEST(Ntt, FftIsEvaluationBeyondOneBlock) {
+    ThreadPool one(1), pool(3);
+    for (unsigned logn : {11u, 13u}) {
+        Domain d(logn);
+        const auto c = random_vec(d.size(), 20 + logn);
+        for (ThreadPool* p : {&one, &pool}) {
+            auto e = c;
+            d.fft(e.data(), *p);
+            for (std::size_t i : {std::size_t(0), std::size_t(1), std::size_t(2), std::size_t(1023), std::size_t(1024),
+                                  std::size_t(777), d.size() / 2 + 5, d.size() - 1}) {
+                EXPECT_EQ(e[i], eval(c, d.root().pow((u64)i))) << "logn=" << logn << " i=" << i << " threads=" << p->size();
+            }
+        }
+    }
+}
+
 TEST(Ntt, InverseRoundTripsLargeParallel) {
     ThreadPool pool(3);
     Domain d(14);
