@@ -10,7 +10,7 @@
 #   MSM G2 (B2): point additions x 6 Fq2 products.
 #   QAP, NTT: Fr products (one per coefficient; n/2 log n per transform, scalings, A*B-C).
 # Phase times are CPU time of the threads that ran them (the MSMs run concurrently, the QAP and NTT
-# on one thread beside them); load and self-verify are wall time and have no floor here.
+# as three tasks beside them); load and self-verify are wall time and have no floor here.
 #
 # usage: bench/phases.sh [--power N] [--circuit poseidon|sha256] [--kernel auto|adx|portable]
 #                        [--threads N] [--runs N]
