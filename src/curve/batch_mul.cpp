@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "curve/bn254.hpp"
-#include "msm/msm.hpp"
+#include "curve/glv.hpp"
 
 namespace peregrine {
 
@@ -22,33 +22,6 @@ constexpr std::size_t kMinBlock = 256;
 template <class J>
 constexpr std::size_t max_block() {
     return sizeof(typename J::Field) == 32 ? 4096 : 2048;
-}
-
-inline Fq endo(const Fq& x) {
-    static const Fq b = Fq::from_canonical(glv_beta_g1());
-    return x * b;
-}
-inline Fq2 endo(const Fq2& x) {
-    static const Fq b = Fq::from_canonical(glv_beta_g2());
-    return x.scale(b);
-}
-
-// Width-5 NAF of k < 2^128, least significant digit first; returns the digit count.
-std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
-    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
-    std::size_t n = 0;
-    while (v != 0) {
-        int d = 0;
-        if (v & 1) {
-            d = int(v & 31);
-            if (d >= 16) d -= 32;
-            if (d > 0) v -= unsigned(d);
-            else v += unsigned(-d);
-        }
-        out[n++] = std::int8_t(d);
-        v >>= 1;
-    }
-    return n;
 }
 
 // Scratch arrays for the lockstep formulas (n lanes at most).
@@ -157,7 +130,7 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
         std::copy(Y - m, Y, Y);
         add_n(X, Y, ax.data(), ay.data(), false, m, s, bad.data(), nullptr);
     }
-    for (std::size_t i = 0; i < kTab * m; ++i) px[i] = endo(tx[i]);
+    for (std::size_t i = 0; i < kTab * m; ++i) px[i] = glv_endo_x(tx[i]);
 
     // The accumulators start as P1, a point of the curve, so that doubling lanes whose scalar
     // has not started yet is harmless; their first non-zero digit sets them.

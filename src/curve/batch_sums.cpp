@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "curve/affine_batch.hpp"
-#include "msm/msm.hpp"
+#include "curve/glv.hpp"
 
 namespace peregrine {
 
@@ -14,36 +14,6 @@ namespace {
 constexpr std::size_t kTab = 8;    // odd multiples 1, 3, ..., 15 (width-5 NAF digits)
 constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at most 129
 
-// Width-5 NAF of k < 2^128, least significant digit first; returns the digit count.
-std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
-    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
-    std::size_t n = 0;
-    while (v != 0) {
-        int d = 0;
-        if (v & 1) {
-            d = int(v & 31);
-            if (d >= 16) d -= 32;
-            if (d > 0) v -= unsigned(d);
-            else v += unsigned(-d);
-        }
-        out[n++] = std::int8_t(d);
-        v >>= 1;
-    }
-    return n;
-}
-
-template <class F>
-F endo_x(const F& x);
-template <>
-Fq endo_x(const Fq& x) {
-    static const Fq b = Fq::from_canonical(glv_beta_g1());
-    return x * b;
-}
-template <>
-Fq2 endo_x(const Fq2& x) {
-    static const Fq b = Fq::from_canonical(glv_beta_g2());
-    return x.scale(b);
-}
 
 // One non-zero digit: at its position, lane += (-1)^neg (2 |d| - 1 ... ) entry of its term.
 struct Event {
@@ -93,7 +63,7 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
         for (std::size_t i = 0; i < m; ++i)
             if (special[i]) bad[owner[i]] = 1;
     }
-    for (std::size_t e = 0; e < kTab * m; ++e) px[e] = endo_x(tx[e]);
+    for (std::size_t e = 0; e < kTab * m; ++e) px[e] = glv_endo_x(tx[e]);
 
     // Digits, bucketed by position (stable: within a position, events follow the terms, so the
     // events of one lane are consecutive).

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "curve/glv.hpp"
 #include "msm/buckets.hpp"
 #include "msm/sum_ones.hpp"
 
@@ -30,65 +31,6 @@ constexpr unsigned kMaxWindow = 15;  // signed digits must fit in int16_t
 
 constexpr unsigned windows_for(unsigned c) { return (kScalarBits + c) / c; }  // room for the final carry
 constexpr unsigned kMaxWindows = windows_for(2);
-
-// The short lattice basis (a1, b1), (a2, b2) of {(x, y) : x + y*lambda = 0 mod r}, with b1 < 0,
-// and g1 = round(2^256 b2 / r), g2 = round(-2^256 b1 / r).
-constexpr Limbs kGlvA1 = {0x89d3256894d213e3ull, 0, 0, 0};
-constexpr Limbs kGlvB1Neg = {0x8211bbeb7d4f1128ull, 0x6f4d8248eeb859fcull, 0, 0};
-constexpr Limbs kGlvA2 = {0x0be4e1541221250bull, 0x6f4d8248eeb859fdull, 0, 0};
-constexpr Limbs kGlvB2 = {0x89d3256894d213e3ull, 0, 0, 0};
-constexpr Limbs kGlvG1 = {0xd91d232ec7e0b3d7ull, 0x2ull, 0, 0};
-constexpr Limbs kGlvG2 = {0x7a7bd9d4391eb18eull, 0x4ccef014a773d2cfull, 0x2ull, 0};
-// beta (canonical) with phi(P) = lambda*P on the order-r subgroup: the two cube roots of unity
-// in Fq, one for G1 and the other (its square) for G2.
-constexpr Limbs kGlvBetaG1 = {0x5763473177fffffeull, 0xd4f263f1acdb5c4full, 0x59e26bcea0d48bacull, 0};
-constexpr Limbs kGlvBetaG2 = {0xe4bd44e5607cfd48ull, 0xc28f069fbb966e3dull, 0x5e6dd9e7e0acccb0ull,
-                              0x30644e72e131a029ull};
-
-using u128 = unsigned __int128;
-
-// floor(a * b / 2^256)
-Limbs mul_high(const Limbs& a, const Limbs& b) {
-    u64 t[8] = {};
-    for (int i = 0; i < 4; ++i) {
-        u64 carry = 0;
-        for (int j = 0; j < 4; ++j) {
-            const u128 x = (u128)a[i] * b[j] + t[i + j] + carry;
-            t[i + j] = (u64)x;
-            carry = (u64)(x >> 64);
-        }
-        t[i + 4] = carry;
-    }
-    return {t[4], t[5], t[6], t[7]};
-}
-
-// a * b mod 2^256
-Limbs mul_low(const Limbs& a, const Limbs& b) {
-    Limbs t{};
-    for (int i = 0; i < 4; ++i) {
-        u64 carry = 0;
-        for (int j = 0; i + j < 4; ++j) {
-            const u128 x = (u128)a[i] * b[j] + t[i + j] + carry;
-            t[i + j] = (u64)x;
-            carry = (u64)(x >> 64);
-        }
-    }
-    return t;
-}
-
-Limbs sub_wrap(const Limbs& a, const Limbs& b) {
-    Limbs r;
-    u64 br = 0;
-    for (int i = 0; i < 4; ++i) r[i] = kernels::subb(a[i], b[i], br);
-    return r;
-}
-
-// Two's complement value (small in magnitude) to sign and magnitude.
-bool to_magnitude(Limbs& x) {
-    if (!(x[3] >> 63)) return false;
-    x = sub_wrap(Limbs{}, x);
-    return true;
-}
 
 // Signed base-2^c digits of k, each in [-2^(c-1), 2^(c-1)].
 void recode_scalar(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out) {
@@ -114,15 +56,6 @@ void recode_scalar(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out)
     }
 }
 
-// phi's action on x.
-inline Fq endo_x(const Fq& x) {
-    static const Fq beta = Fq::from_canonical(kGlvBetaG1);
-    return x * beta;
-}
-inline Fq2 endo_x(const Fq2& x) {
-    static const Fq beta = Fq::from_canonical(kGlvBetaG2);
-    return x.scale(beta);
-}
 
 struct MsmPlan {
     unsigned c;
@@ -200,25 +133,6 @@ J msm(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, ThreadPool
 
 }  // namespace
 
-GlvSplit glv_split(const Limbs& k) {
-    const Limbs c1 = mul_high(k, kGlvG1), c2 = mul_high(k, kGlvG2);
-    // k1 = k - c1 a1 - c2 a2, k2 = -c1 b1 - c2 b2 = c1 |b1| - c2 b2, all mod 2^256.
-    GlvSplit s;
-    s.k1 = sub_wrap(sub_wrap(k, mul_low(c1, kGlvA1)), mul_low(c2, kGlvA2));
-    s.k2 = sub_wrap(mul_low(c1, kGlvB1Neg), mul_low(c2, kGlvB2));
-    s.neg1 = to_magnitude(s.k1);
-    s.neg2 = to_magnitude(s.k2);
-    return s;
-}
-
-const Limbs& glv_beta_g1() { return kGlvBetaG1; }
-const Limbs& glv_beta_g2() { return kGlvBetaG2; }
-
-const Limbs& glv_lambda() {
-    static constexpr Limbs kLambda = {0x8b17ea66b99c90ddull, 0x5bfc41088d8daaa7ull, 0xb3c4d79d41a91758ull, 0};
-    return kLambda;
-}
-
 unsigned msm_window_bits(std::size_t n) { return plan_for(n).c; }
 
 template <class J>
@@ -290,7 +204,7 @@ void MsmJob<J>::prepare_bases(std::size_t lo, std::size_t hi) {
     using Aff = typename J::Aff;
     for (std::size_t i = lo; i < hi; ++i) {
         const Aff p = load<J>(bases_ + i * sizeof(Aff));
-        endo_x_[i] = endo_x(p.x);
+        endo_x_[i] = glv_endo_x(p.x);
     }
 }
 

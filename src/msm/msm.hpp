@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "curve/bn254.hpp"
+#include "curve/glv.hpp"
 #include "util/big_array.hpp"
 #include "util/thread_pool.hpp"
 
@@ -30,19 +31,7 @@ G1 msm_g1_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, u
 G2 msm_g2_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine,
                ThreadPool& pool);
 
-// GLV decomposition used by the MSM: k = (-1)^neg1 k1 + (-1)^neg2 k2 * glv_lambda() mod r, with
-// k1, k2 < 2^127, for any k < r. Exposed for tests.
-struct GlvSplit {
-    Limbs k1, k2;
-    bool neg1, neg2;
-};
-GlvSplit glv_split(const Limbs& k);
-const Limbs& glv_lambda();
-// The endomorphism phi(x, y) = (beta x, y) = glv_lambda() * (x, y) on the order-r subgroups:
-// beta (canonical) is a cube root of unity in Fq, one for G1 and the other (its square) for G2
-// (whose coordinates in Fq2 are scaled by it).
-const Limbs& glv_beta_g1();
-const Limbs& glv_beta_g2();
+// The GLV decomposition the MSM uses (glv_split, glv_lambda, glv_beta_*): curve/glv.hpp.
 
 // One MSM split into independent tasks (one per window and chunk of points), so that a caller can
 // run several MSMs, and other work, as a single batch on its pool with no idle time between them.

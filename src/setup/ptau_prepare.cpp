@@ -13,7 +13,7 @@
 #include "formats/binfile.hpp"
 #include "formats/binwriter.hpp"
 #include "formats/zkey.hpp"
-#include "msm/msm.hpp"
+#include "curve/glv.hpp"
 #include "setup/keys.hpp"
 #include "setup/ptau_prepare_endo.hpp"
 #include "util/error.hpp"
@@ -23,42 +23,8 @@ namespace peregrine::setup {
 
 namespace {
 
-// Cube roots of unity beta in Fq with (beta x, y) = lambda (x, y) for glv_lambda(), on G1 and on
-// G2: the MSM's constants (the unit tests check the relation).
-const Limbs& kBetaG1 = glv_beta_g1();
-const Limbs& kBetaG2 = glv_beta_g2();
-
-inline Fq endo(const Fq& x) {
-    static const Fq beta = Fq::from_canonical(kBetaG1);
-    return x * beta;
-}
-inline Fq2 endo(const Fq2& x) {
-    static const Fq beta = Fq::from_canonical(kBetaG2);
-    return x.scale(beta);
-}
-
 constexpr int kWindow = 5;                 // signed odd digits |d| < 2^(kWindow-1)
 constexpr int kTable = 1 << (kWindow - 2);  // odd multiples 1, 3, ..., 2^(kWindow-1) - 1
-
-// Width-kWindow NAF of k < 2^128; returns the number of digits.
-int wnaf(unsigned __int128 k, std::int8_t* d) {
-    int n = 0;
-    while (k != 0) {
-        int digit = 0;
-        if (k & 1) {
-            digit = int(k & ((1u << kWindow) - 1));
-            if (digit >= (1 << (kWindow - 1))) digit -= 1 << kWindow;
-            if (digit > 0) {
-                k -= unsigned(digit);
-            } else {
-                k += unsigned(-digit);
-            }
-        }
-        d[n++] = std::int8_t(digit);
-        k >>= 1;
-    }
-    return n;
-}
 
 constexpr int kBooth = 4;                       // signed fixed windows: digits in [-8, 8]
 constexpr int kBoothTable = 1 << (kBooth - 1);  // multiples 1, 2, ..., 8
@@ -82,13 +48,12 @@ J mul_glv(const J& p, const Limbs& k) {
     if (p.is_infinity()) return p;
     const GlvSplit s = glv_split(k);
     std::int8_t d1[136], d2[136];
-    const auto to128 = [](const Limbs& l) { return (unsigned __int128)l[1] << 64 | l[0]; };
-    const int n1 = wnaf(to128(s.k1), d1), n2 = wnaf(to128(s.k2), d2);
+    const int n1 = (int)wnaf5(s.k1, d1), n2 = (int)wnaf5(s.k2, d2);
     J t[kTable], tp[kTable];
     t[0] = p;
     const J p2 = p.dbl();
     for (int i = 1; i < kTable; ++i) t[i] = t[i - 1].add(p2);
-    for (int i = 0; i < kTable; ++i) tp[i] = J{endo(t[i].x), t[i].y, t[i].z};
+    for (int i = 0; i < kTable; ++i) tp[i] = J{glv_endo_x(t[i].x), t[i].y, t[i].z};
     J acc = J::infinity();
     for (int i = std::max(n1, n2) - 1; i >= 0; --i) {
         acc = acc.dbl();
@@ -114,7 +79,7 @@ struct Endo<G1> {
     static constexpr int D = 2;
     static constexpr std::size_t kGroup = 1024;  // butterflies per batch
     static EndoSplit<2> split(const Limbs& k) { return g1_endo_split(k); }
-    static Fq beta() { return Fq::from_canonical(kBetaG1); }
+    static Fq beta() { return Fq::from_canonical(glv_beta_g1()); }
 };
 template <>
 struct Endo<G2> {
@@ -123,7 +88,7 @@ struct Endo<G2> {
     static EndoSplit<4> split(const Limbs& k) { return g2_endo_split(k); }
     static Fq2 psi_x() { return g2_psi_constants()[0]; }
     static Fq2 psi_y() { return g2_psi_constants()[1]; }
-    static Fq psi2_x() { return Fq::from_canonical(kBetaG2); }  // psi^2 = (psi2_x x, -y)
+    static Fq psi2_x() { return Fq::from_canonical(glv_beta_g2()); }  // psi^2 = (psi2_x x, -y)
 };
 
 // Buffers of one batched multiplication, reused across the batches of a thread.

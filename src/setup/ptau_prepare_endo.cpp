@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "setup/ptau_prepare_endo.hpp"
 
-#include "msm/msm.hpp"
+#include "curve/glv.hpp"
 
 namespace peregrine::setup {
 

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+// The GLV endomorphism of BN254's G1 and G2, and the scalar recodings that use it (the MSM's
+// windows, the lockstep scalar multiplications of the setup tools).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "field/bn254.hpp"
+
+namespace peregrine {
+
+// k = (-1)^neg1 k1 + (-1)^neg2 k2 * glv_lambda() mod r, with k1, k2 < 2^127, for any k < r.
+struct GlvSplit {
+    Limbs k1, k2;
+    bool neg1, neg2;
+};
+GlvSplit glv_split(const Limbs& k);
+const Limbs& glv_lambda();
+// The endomorphism phi(x, y) = (beta x, y) = glv_lambda() * (x, y) on the order-r subgroups:
+// beta (canonical) is a cube root of unity in Fq, one for G1 and the other (its square) for G2
+// (whose coordinates in Fq2 are scaled by it).
+const Limbs& glv_beta_g1();
+const Limbs& glv_beta_g2();
+
+// phi's action on a G1 or G2 x coordinate.
+inline Fq glv_endo_x(const Fq& x) {
+    static const Fq beta = Fq::from_canonical(glv_beta_g1());
+    return x * beta;
+}
+inline Fq2 glv_endo_x(const Fq2& x) {
+    static const Fq beta = Fq::from_canonical(glv_beta_g2());
+    return x.scale(beta);
+}
+
+// Width-5 NAF of k < 2^128 (digits odd or zero, |d| < 16, no two adjacent non-zero), least
+// significant digit first; returns the digit count (at most 129).
+std::size_t wnaf5(const Limbs& k, std::int8_t* out);
+
+}  // namespace peregrine
