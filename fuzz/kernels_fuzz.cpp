@@ -16,6 +16,14 @@ bool kernel_disabled(const char* name) {
 }
 
 const bool kHaveAdx = false;
+
+// The portable kernels as calls (kernels.hpp declares them for x86-64; kernels.cpp defines them
+// in the library).
+void mul_wide4_portable_call(u64 t[8], const u64 a[4], const u64 b[4]) { mul_wide4_portable(t, a, b); }
+void redc8_portable_call(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) { redc8_portable(r, t, m, inv); }
+void mont_mul4_portable_call(u64 r[4], const u64 a[4], const u64 b[4], const u64 m[4], u64 inv) {
+    mont_mul4_portable(r, a, b, m, inv);
+}
 #endif
 
 }  // namespace peregrine::kernels
