@@ -227,7 +227,7 @@ void RedisJobStore::stop() {
         stop_ = true;
         for (auto& [entry, l] : leases_) {
             l->handback = true;
-            *l->cancel = true;
+            l->cancel = true;
         }
     }
     cv_.notify_all();

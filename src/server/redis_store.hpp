@@ -48,7 +48,10 @@ private:
     // A job this instance is proving, watched by the heartbeat thread.
     struct Lease {
         std::string stream, entry, id, consumer;
-        std::atomic<bool>* cancel = nullptr;
+        // Set by the heartbeat (cancelled, lease lost) or by stop(); the prover polls it. It lives
+        // here, not on the worker's stack: the heartbeat may still hold the lease (and write the
+        // flag) after the worker has finished the job.
+        std::atomic<bool> cancel{false};
         bool lost = false;         // another worker owns the entry now
         bool handback = false;     // stopped by our shutdown: give the job back
     };

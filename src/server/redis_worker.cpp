@@ -143,18 +143,20 @@ void RedisJobStore::process(RedisConn& c, const std::string& me, const Entry& e,
             result = JobStatus::failed;
             error = "circuit \"" + e.circuit + "\" is not loaded on worker " + me;
         } else {
-            std::atomic<bool> cancel{false};
             auto lease = std::make_shared<Lease>();
-            *lease = {e.stream, e.entry, e.id, me, &cancel};
+            lease->stream = e.stream;
+            lease->entry = e.entry;
+            lease->id = e.id;
+            lease->consumer = me;
             {
                 std::lock_guard<std::mutex> lk(mu_);
-                if (stop_) cancel = lease->handback = true;
+                if (stop_) lease->cancel = lease->handback = true;
                 leases_[e.entry] = lease;
                 ++running_;
             }
             ProveOptions opts;
             opts.timings = &tm;
-            opts.cancel = &cancel;
+            opts.cancel = &lease->cancel;
             opts.verify = true;  // never hand out a proof that does not verify
             try {
                 const std::string bytes(w->str, w->len);
@@ -282,10 +284,10 @@ void RedisJobStore::heartbeat_loop() {
                 std::lock_guard<std::mutex> lk(mu_);
                 if (v < 0 && !l->lost) {
                     l->lost = true;  // another worker took it over: stop ours
-                    *l->cancel = true;
+                    l->cancel = true;
                     log_event("job_lease_lost", {{"id", l->id}, {"worker", l->consumer}});
                 } else if (v == 1) {
-                    *l->cancel = true;
+                    l->cancel = true;
                 }
             } catch (const StoreError& ex) {
                 store_down(ex.what());

@@ -109,11 +109,19 @@ class Instance(ServeProcess):
         self.proc.send_signal(signal.SIGTERM)
         rc = self.proc.wait(30)
         check(rc == 0, "%s: SIGTERM -> exit status %s" % (self.name, rc))
+        if rc != 0:
+            log("%s's last log lines:\n  %s" % (self.name, "\n  ".join(self.log[-80:])))
         self.start()
 
 
 def request(inst, method, path, body=None, timeout=15):
-    return inst.json_request(method, path, body, timeout)
+    try:
+        return inst.json_request(method, path, body, timeout)
+    except OSError:
+        if inst.proc.poll() is not None and inst.port is not None:  # died on its own: say how
+            sys.exit("FAIL: %s exited with status %s; its last log lines:\n  %s" %
+                     (inst.name, inst.proc.returncode, "\n  ".join(inst.log[-30:])))
+        raise
 
 
 A = Instance("A", "api", 1)
@@ -293,8 +301,12 @@ for inst in INSTANCES:
         st503.append((inst.name, st, (body or {}).get("error", "")[:80]))
     except OSError as e:
         st503.append((inst.name, "conn", str(e)))
+for inst in INSTANCES:
+    if inst.proc.poll() is not None:
+        log("%s exited with status %s; its last log lines:\n  %s" % (inst.name, inst.proc.returncode,
+                                                                  "\n  ".join(inst.log[-15:])))
 check(all(s[1] == 503 and "job store is unavailable" in s[2] for s in st503),
-      "Redis down: every instance answers 503 with the reason %s" % st503[:1])
+      "Redis down: every instance answers 503 with the reason %s" % st503)
 time.sleep(8.0)
 redis.start()
 log("redis started again")
