@@ -43,6 +43,17 @@ void BM_FqMul(benchmark::State& st) {
 }
 BENCHMARK(BM_FqMul);
 
+// One field inversion: Fermat's exponentiation (constant time) against the binary extended
+// Euclid (variable time) that the batch inversions use.
+void BM_FqInverse(benchmark::State& st) {
+    Fq a = Fq::from_u64(3);
+    for (auto _ : st) {
+        a = (st.range(0) ? a.inverse_vartime() : a.inverse()) + Fq::one();
+        benchmark::DoNotOptimize(a);
+    }
+}
+BENCHMARK(BM_FqInverse)->ArgName("vartime")->Arg(0)->Arg(1);
+
 // Throughput of independent products, as the MSM's batched additions and the NTT run them; the
 // per-product cost (1 / items_per_second) is what bench/phases.sh multiplies the operation counts by.
 template <class F>

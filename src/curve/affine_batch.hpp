@@ -15,12 +15,6 @@
 
 namespace peregrine {
 
-// 1/a (0 maps to 0) by a binary extended Euclid: not constant time (for public data only).
-Fq fq_inverse_fast(const Fq& a);
-// xs[i] <- 1/xs[i] for i < n with one fq_inverse_fast (zeros stay zero); scratch: n elements.
-void batch_inverse_fast(Fq* xs, std::size_t n, Fq* scratch);
-void batch_inverse_fast(Fq2* xs, std::size_t n, Fq2* scratch);
-
 template <class F>
 struct AffineScratch {
     std::vector<F> t0, t1, t2, t3, t4, t5, t6, t7, sc;
@@ -40,7 +34,7 @@ void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
     F *den = s.t0.data(), *xx = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
     for (std::size_t k = 0; k < n; ++k) den[k] = y[k].dbl();
     mul_n(xx, x, x, n);
-    batch_inverse_fast(den, n, s.sc.data());
+    batch_inverse(den, n, s.sc.data());
     for (std::size_t k = 0; k < n; ++k) xx[k] = xx[k].dbl() + xx[k];
     mul_n(lam, xx, den, n);  // 3 x^2 / (2 y)
     mul_n(u, lam, lam, n);
@@ -64,7 +58,7 @@ void affine_add_n(F* x1, F* y1, const F* x2, const F* y2, std::size_t n, std::ui
         special[k] = den[k].is_zero();
         num[k] = y2[k] - y1[k];
     }
-    batch_inverse_fast(den, n, s.sc.data());
+    batch_inverse(den, n, s.sc.data());
     mul_n(lam, num, den, n);
     mul_n(u, lam, lam, n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -91,7 +85,7 @@ void affine_butterfly_n(typename J::Aff* p, typename J::Aff* q, std::size_t n,
         lp[k] = q[k].y - p[k].y;
         lm[k] = -q[k].y - p[k].y;
     }
-    batch_inverse_fast(den, n, s.sc.data());
+    batch_inverse(den, n, s.sc.data());
     mul_n(lp, lp, den, n);
     mul_n(lm, lm, den, n);
     mul_n(xs, lp, lp, n);

@@ -123,6 +123,10 @@ struct Fq2 {
         Fq n = (c0.square() + c1.square()).inverse();
         return {c0 * n, -(c1 * n)};
     }
+    Fq2 inverse_vartime() const {  // see Fp::inverse_vartime
+        Fq n = (c0.square() + c1.square()).inverse_vartime();
+        return {c0 * n, -(c1 * n)};
+    }
 };
 
 static_assert(sizeof(Fq2) == 2 * sizeof(Fq), "Fq2 arrays are read as arrays of Fq");

@@ -47,6 +47,60 @@ constexpr Limbs pow2_mod(unsigned k, const Limbs& m) {
     return r;
 }
 
+// Binary extended Euclid: a^-1 mod m for 0 < a < m (m odd, below 2^255). Not constant time.
+// Loop invariants: x1*a = u and x2*a = v (mod m); every step halves u or v or subtracts the
+// smaller from the larger, until one of them is 1.
+namespace binv {
+inline bool is_one(const Limbs& a) { return a[0] == 1 && (a[1] | a[2] | a[3]) == 0; }
+inline void shr1(Limbs& a) {
+    a[0] = (a[0] >> 1) | (a[1] << 63);
+    a[1] = (a[1] >> 1) | (a[2] << 63);
+    a[2] = (a[2] >> 1) | (a[3] << 63);
+    a[3] >>= 1;
+}
+inline void add(Limbs& a, const Limbs& b) {
+    u64 c = 0;
+    for (int i = 0; i < 4; ++i) a[i] = kernels::addc(a[i], b[i], c);
+}
+inline u64 sub(Limbs& a, const Limbs& b) {  // a -= b; returns the borrow
+    u64 br = 0;
+    for (int i = 0; i < 4; ++i) a[i] = kernels::subb(a[i], b[i], br);
+    return br;
+}
+inline bool geq(const Limbs& a, const Limbs& b) {
+    for (int i = 4; i-- > 0;)
+        if (a[i] != b[i]) return a[i] > b[i];
+    return true;
+}
+inline void half_mod(Limbs& x, const Limbs& m) {  // x / 2 mod m, x < m (x + m < 2^256)
+    if (x[0] & 1) add(x, m);
+    shr1(x);
+}
+}  // namespace binv
+
+inline Limbs inverse_binary(const Limbs& a, const Limbs& m) {
+    using namespace binv;
+    Limbs u = a, v = m, x1 = {1, 0, 0, 0}, x2 = {0, 0, 0, 0};
+    while (!is_one(u) && !is_one(v)) {
+        while ((u[0] & 1) == 0) {
+            shr1(u);
+            half_mod(x1, m);
+        }
+        while ((v[0] & 1) == 0) {
+            shr1(v);
+            half_mod(x2, m);
+        }
+        if (geq(u, v)) {
+            sub(u, v);
+            if (sub(x1, x2)) add(x1, m);
+        } else {
+            sub(v, u);
+            if (sub(x2, x1)) add(x2, m);
+        }
+    }
+    return is_one(u) ? x1 : x2;
+}
+
 }  // namespace detail
 
 template <class P>
@@ -143,6 +197,16 @@ public:
             br = old < br ? 1 : 0;
         }
         return pow(e);
+    }
+
+    // The same by a binary extended Euclid: about three times faster, but its time depends on
+    // the value. For the MSM's and the affine batches' inversions (as in rapidsnark and arkworks),
+    // not for secrets such as a contribution's toxic waste.
+    Fp inverse_vartime() const {
+        if (is_zero()) return *this;
+        // v holds aR; its plain inverse (aR)^-1, as a Montgomery value times R^3, is a^-1 R.
+        static constexpr Limbs kR3 = detail::pow2_mod(768, MOD);
+        return from_mont(detail::inverse_binary(v, MOD)) * from_mont(kR3);
     }
 };
 
@@ -246,7 +310,7 @@ void batch_inverse(F* xs, std::size_t n, F* scratch) {
             F pre[8];  // pre[c] = acc[0] ... acc[c-1]
             pre[0] = one;
             for (int c = 1; c < 8; ++c) pre[c] = pre[c - 1] * acc[c - 1];
-            F t = (pre[7] * acc[7]).inverse();
+            F t = (pre[7] * acc[7]).inverse_vartime();
             for (int c = 8; c-- > 0;) {
                 inv[c] = t * pre[c];
                 t *= acc[c];
@@ -263,7 +327,7 @@ void batch_inverse(F* xs, std::size_t n, F* scratch) {
             if (!xs[i].is_zero()) acc[i & 3] = mul(acc[i & 3], xs[i]);
         }
         const F a01 = mul(acc[0], acc[1]), a23 = mul(acc[2], acc[3]);
-        const F t = mul(a01, a23).inverse();
+        const F t = mul(a01, a23).inverse_vartime();
         const F t01 = mul(t, a23), t23 = mul(t, a01);  // 1/(acc0 acc1), 1/(acc2 acc3)
         F inv[4] = {mul(t01, acc[1]), mul(t01, acc[0]), mul(t23, acc[3]), mul(t23, acc[2])};
         for (std::size_t i = n; i-- > 0;) {

@@ -2,18 +2,21 @@
 #include "poly/ntt.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace peregrine {
 
 namespace {
-std::size_t bit_reverse(std::size_t x, unsigned bits) {
-    std::size_t r = 0;
-    for (unsigned i = 0; i < bits; ++i) {
-        r = (r << 1) | (x & 1);
-        x >>= 1;
-    }
-    return r;
+// The low `bits` bits of x in reverse order (bits >= 1): swaps of ever smaller bit groups.
+std::size_t bit_reverse(std::uint64_t x, unsigned bits) {
+    x = (x >> 32) | (x << 32);
+    x = ((x >> 16) & 0x0000ffff0000ffffull) | ((x & 0x0000ffff0000ffffull) << 16);
+    x = ((x >> 8) & 0x00ff00ff00ff00ffull) | ((x & 0x00ff00ff00ff00ffull) << 8);
+    x = ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+    x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+    x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+    return std::size_t(x >> (64 - bits));
 }
 }  // namespace
 

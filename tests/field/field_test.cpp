@@ -309,3 +309,35 @@ TEST(Fq2, MulNAndBatchInverseMatchElementwise) {
         }
     }
 }
+
+TEST(Fp, VartimeInversionsMatchFermat) {
+    std::vector<Fq> xs;
+    std::vector<Fq2> ys;
+    const Limbs& p = FqParams::MOD;
+    xs.push_back(Fq::one());
+    xs.push_back(Fq::zero());
+    xs.push_back(Fq::from_canonical(Limbs{p[0] - 1, p[1], p[2], p[3]}));
+    Fq x = Fq::from_u64(3);
+    for (int i = 0; i < 37; ++i) {
+        x = x * x + Fq::from_u64(std::uint64_t(i));
+        xs.push_back(x);
+        ys.push_back(Fq2{x, i % 5 == 0 ? Fq::zero() : x + Fq::one()});
+    }
+    ys.push_back(Fq2{Fq::zero(), Fq::zero()});
+    for (const Fq& a : xs) EXPECT_TRUE(a.inverse_vartime() == a.inverse());
+    for (const Fq2& a : ys) EXPECT_TRUE(a.inverse_vartime() == a.inverse());
+    Fr y = Fr::from_u64(5);
+    for (int i = 0; i < 40; ++i, y = y * y + Fr::one()) EXPECT_TRUE(y.inverse_vartime() == y.inverse()) << i;
+    const Limbs& r = FrParams::MOD;
+    for (const Fr& a : {Fr::one(), Fr::zero(), Fr::from_canonical(Limbs{r[0] - 1, r[1], r[2], r[3]})}) {
+        EXPECT_TRUE(a.inverse_vartime() == a.inverse());
+    }
+    for (std::size_t n : {std::size_t(1), std::size_t(7), std::size_t(8), xs.size()}) {
+        std::vector<Fq> v(xs.begin(), xs.begin() + std::ptrdiff_t(n)), sc(n);
+        batch_inverse(v.data(), n, sc.data());
+        for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(v[i] == xs[i].inverse()) << n << " " << i;
+    }
+    std::vector<Fq2> w = ys, sc2(ys.size());
+    batch_inverse(w.data(), w.size(), sc2.data());
+    for (std::size_t i = 0; i < ys.size(); ++i) EXPECT_TRUE(w[i] == ys[i].inverse()) << i;
+}

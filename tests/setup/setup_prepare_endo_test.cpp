@@ -81,28 +81,3 @@ TEST(PrepareEndo, BatchMatchesDoubleAndAdd) {
         EXPECT_TRUE(p2[i] == w2[i]) << i;
     }
 }
-
-TEST(PrepareEndo, FastInversionsMatchFermat) {
-    std::vector<Fq> xs;
-    std::vector<Fq2> ys;
-    const Limbs& p = FqParams::MOD;
-    xs.push_back(Fq::one());
-    xs.push_back(Fq::zero());
-    xs.push_back(Fq::from_canonical(Limbs{p[0] - 1, p[1], p[2], p[3]}));
-    Fq x = Fq::from_u64(3);
-    for (int i = 0; i < 37; ++i) {
-        x = x * x + Fq::from_u64(std::uint64_t(i));
-        xs.push_back(x);
-        ys.push_back(Fq2{x, i % 5 == 0 ? Fq::zero() : x + Fq::one()});
-    }
-    ys.push_back(Fq2{Fq::zero(), Fq::zero()});
-    for (const Fq& a : xs) EXPECT_TRUE(fq_inverse_fast(a) == a.inverse());
-    for (std::size_t n : {std::size_t(1), std::size_t(7), std::size_t(8), xs.size()}) {
-        std::vector<Fq> v(xs.begin(), xs.begin() + std::ptrdiff_t(n)), sc(n);
-        batch_inverse_fast(v.data(), n, sc.data());
-        for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(v[i] == xs[i].inverse()) << n << " " << i;
-    }
-    std::vector<Fq2> w = ys, sc2(ys.size());
-    batch_inverse_fast(w.data(), w.size(), sc2.data());
-    for (std::size_t i = 0; i < ys.size(); ++i) EXPECT_TRUE(w[i] == ys[i].inverse()) << i;
-}
