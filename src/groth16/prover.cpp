@@ -10,6 +10,7 @@
 #include <exception>
 #include <fstream>
 #include <latch>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -43,7 +44,10 @@ std::int64_t thread_cpu_ns() {
 // Evaluations of A.w and B.w on the domain, from the zkey's coefficient list. Each stored
 // coefficient is k*R^2 mod r (R = 2^256), so a Montgomery product with the canonical witness
 // value yields k*w in Montgomery form directly.
-void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a, std::vector<Fr>& b) {
+// Only the constraints in [lo, hi) are evaluated (every coefficient is checked), so that ranges can
+// be evaluated at once on several threads.
+void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a, std::vector<Fr>& b,
+                 std::uint32_t lo, std::uint32_t hi) {
     const std::uint8_t* p = zk.coeffs();
     const std::uint32_t n = zk.n_coeffs(), dom = zk.domain_size(), nv = zk.n_vars();
     for (std::uint32_t i = 0; i < n; ++i, p += Zkey::kCoeffSize) {
@@ -55,6 +59,7 @@ void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a
             throw Error(zk.path() + ": coefficient " + std::to_string(i) + " is out of range (matrix " + std::to_string(m) +
                         ", constraint " + std::to_string(c) + ", signal " + std::to_string(s) + ")");
         }
+        if (c < lo || c >= hi) continue;
         const Fr k = Fr::from_mont(limbs_from_le(p + 12));
         const Fr term = k * Fr::from_mont(w[s]);
         if (m == 0) {
@@ -94,6 +99,49 @@ void drop_pages([[maybe_unused]] const void* p, [[maybe_unused]] std::size_t len
     if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);  // a hint: failure is harmless
 #endif
 }
+
+// A step split into pieces that whichever threads arrive share: each takes pieces until none is
+// left, then waits for the others' (a thread that needs the result never idles while part of it
+// is undone). An exception from a piece is rethrown to every caller.
+class SharedStep {
+public:
+    explicit SharedStep(std::size_t pieces) : pieces_(pieces) {}
+    template <class F>
+    void run(F&& piece) {
+        for (std::size_t k; (k = next_.fetch_add(1)) < pieces_;) {
+            try {
+                piece(k);
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(mu_);
+                if (!error_) error_ = std::current_exception();
+            }
+            done_.fetch_add(1, std::memory_order_release);
+        }
+        while (done_.load(std::memory_order_acquire) < pieces_) std::this_thread::yield();
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    std::size_t pieces_;
+    std::atomic<std::size_t> next_{0}, done_{0};
+    std::mutex mu_;
+    std::exception_ptr error_;
+};
+
+// Earliest start and latest end of the pieces of a step, as wall-clock times.
+struct Span {
+    std::atomic<Clock::rep> first{std::numeric_limits<Clock::rep>::max()}, last{0};
+    void add(Clock::time_point b, Clock::time_point e) {
+        Clock::rep v = first.load();
+        while (b.time_since_epoch().count() < v && !first.compare_exchange_weak(v, b.time_since_epoch().count())) {
+        }
+        v = last.load();
+        while (e.time_since_epoch().count() > v && !last.compare_exchange_weak(v, e.time_since_epoch().count())) {
+        }
+    }
+    Clock::time_point begin() const { return Clock::time_point(Clock::duration(first.load())); }
+    Clock::time_point end() const { return Clock::time_point(Clock::duration(last.load())); }
+};
 
 // One MSM of the proof, prepared when its first task starts (by every thread that arrives,
 // in pieces) and released after its last: its endomorphism images and base pages are in memory
@@ -189,46 +237,48 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         if (witness_tasks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) job_a.release_digits();
     };
 
-    // The polynomial part. The QAP evaluation runs once, in whichever task needs it first. The
-    // NTT round trips of A, B and C are three tasks (0-2), so that two cores share them when the
-    // MSMs leave one idle (a bit-heavy witness, whose MSMs are mostly skipped). H = A*B - C and
-    // its recoding run once, in the first H task, after all three; an H task that finds a round
-    // trip not yet started (the pool skipped its task on cancellation) runs it itself.
-    double t_qap_ms = 0, t_ntt_ms = 0, cpu_qap_ms = 0;
-    std::atomic<std::int64_t> ns_ntt{0};
+    // The polynomial part. The QAP evaluation (A and B on the domain by ranges of constraints,
+    // C = A*B, and the domain's twiddles) is a shared step: the round trips need it, and every
+    // thread that starts one helps with it. The NTT round trips of A, B and C are three tasks
+    // (0-2), so that two cores share them when the MSMs leave one idle (a bit-heavy witness, whose
+    // MSMs are mostly skipped). H = A*B - C and its recoding are a shared step of the H tasks,
+    // after all three; an H task that finds a round trip not yet started (the pool skipped its
+    // task on cancellation) runs it itself.
+    const unsigned threads = pool.size();
+    double t_ntt_ms = 0;
+    std::atomic<std::int64_t> ns_ntt{0}, ns_qap{0};
     std::atomic<Clock::rep> last_round_trip{0};  // when the last round trip ended
-    std::vector<Fr> a, b, c;
+    std::vector<Fr> a(n), b(n), c(n);
     std::optional<Domain> dom;
-    Clock::time_point t_qap_end;
-    std::once_flag qap_once, combine_once;
-    std::exception_ptr qap_error, poly_error;
+    Span qap_span, combine_span;
+    const std::size_t qap_ranges = std::min<std::size_t>({threads, 4, std::max<std::size_t>(1, n / 4096)});
+    const std::size_t combine_pieces = std::min<std::size_t>(4 * threads, std::max<std::size_t>(1, n / 4096));
+    SharedStep qap(qap_ranges + 1), combine(combine_pieces);
+    std::once_flag drop_coeffs_once, free_once;
+    std::exception_ptr poly_error;
     std::mutex poly_mu;
     auto fail = [&] {
         const std::lock_guard<std::mutex> lock(poly_mu);
         if (!poly_error) poly_error = std::current_exception();
     };
     auto ensure_qap = [&] {
-        std::call_once(qap_once, [&] {
-            try {
-                const auto tp = Clock::now();
-                const std::int64_t cp = thread_cpu_ns();
-                a.resize(n);
-                b.resize(n);
-                c.resize(n);
-                evaluate_ab(zk, w, a, b);
-                if (drop) drop_pages(zk.coeffs(), std::size_t(zk.n_coeffs()) * Zkey::kCoeffSize);
-                for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
-                t_qap_end = Clock::now();
-                const std::int64_t cq = thread_cpu_ns();
-                t_qap_ms = std::chrono::duration<double, std::milli>(t_qap_end - tp).count();
-                cpu_qap_ms = double(cq - cp) / 1e6;
+        qap.run([&](std::size_t k) {
+            const auto tp = Clock::now();
+            const std::int64_t cp = thread_cpu_ns();
+            if (k == qap_ranges) {
                 dom.emplace(zk.log_domain_size());
-                ns_ntt.fetch_add(thread_cpu_ns() - cq, std::memory_order_relaxed);
-            } catch (...) {
-                qap_error = std::current_exception();
+                ns_ntt.fetch_add(thread_cpu_ns() - cp, std::memory_order_relaxed);
+                return;
             }
+            const std::size_t lo = n * k / qap_ranges, hi = n * (k + 1) / qap_ranges;
+            evaluate_ab(zk, w, a, b, std::uint32_t(lo), std::uint32_t(hi));
+            with_mul<Fr>([&](auto mul) {
+                for (std::size_t i = lo; i < hi; ++i) c[i] = mul(a[i], b[i]);
+            });
+            ns_qap.fetch_add(thread_cpu_ns() - cp, std::memory_order_relaxed);
+            qap_span.add(tp, Clock::now());
         });
-        if (qap_error) std::rethrow_exception(qap_error);
+        if (drop) std::call_once(drop_coeffs_once, [&] { drop_pages(zk.coeffs(), std::size_t(zk.n_coeffs()) * Zkey::kCoeffSize); });
     };
     // Moves a polynomial from its evaluations on the n-th roots to the odd 2n-th roots (the coset
     // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
@@ -259,33 +309,35 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     auto ensure_polynomial_part = [&] {
         for (int i = 0; i < 3; ++i) round_trip(i);
         transformed.wait();
-        std::call_once(combine_once, [&] {
-            {
-                const std::lock_guard<std::mutex> lock(poly_mu);
-                if (poly_error) return;
-            }
-            try {
-                const ThreadPool::CancelScope scope(opts.cancel);
-                const std::int64_t ct = thread_cpu_ns();
-                const auto tc = Clock::now();
-                for (std::size_t i = 0; i < n; ++i) a[i] = a[i] * b[i] - c[i];
-                std::vector<Fr>().swap(b);
-                std::vector<Fr>().swap(c);
-                std::vector<Limbs> h(n);
-                for (std::size_t i = 0; i < n; ++i) h[i] = a[i].to_canonical();
-                std::vector<Fr>().swap(a);
-                job_h.recode_digits(h.data(), 0, n);
-                ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
-                // Wall time of the round trips (from the QAP's end to the last one's end; the
-                // H tasks may start much later) plus that of this step.
-                const Clock::time_point last{Clock::duration(last_round_trip.load())};
-                t_ntt_ms = std::chrono::duration<double, std::milli>(last - t_qap_end).count() + ms_since(tc);
-            } catch (...) {
-                fail();
-            }
+        {
+            const std::lock_guard<std::mutex> lock(poly_mu);
+            if (poly_error) std::rethrow_exception(poly_error);
+        }
+        const ThreadPool::CancelScope scope(opts.cancel);
+        ThreadPool::check_cancelled();
+        combine.run([&](std::size_t k) {
+            const auto tc = Clock::now();
+            const std::int64_t ct = thread_cpu_ns();
+            const std::size_t lo = n * k / combine_pieces, hi = n * (k + 1) / combine_pieces;
+            // H's canonical values replace A's (no more memory than the round trips had).
+            with_mul<Fr>([&](auto mul) {
+                for (std::size_t i = lo; i < hi; ++i) a[i].v = (mul(a[i], b[i]) - c[i]).to_canonical();
+            });
+            static_assert(sizeof(Fr) == sizeof(Limbs), "an Fr array is read as an array of limbs");
+            job_h.recode_digits(&a[0].v, lo, hi);
+            ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
+            combine_span.add(tc, Clock::now());
         });
-        const std::lock_guard<std::mutex> lock(poly_mu);
-        if (poly_error) std::rethrow_exception(poly_error);
+        std::call_once(free_once, [&] {
+            std::vector<Fr>().swap(a);
+            std::vector<Fr>().swap(b);
+            std::vector<Fr>().swap(c);
+            // Wall time of the round trips (from the QAP's end to the last one's end; the H
+            // tasks may start much later) plus that of this step.
+            const Clock::time_point last{Clock::duration(last_round_trip.load())};
+            t_ntt_ms = std::chrono::duration<double, std::milli>(last - qap_span.end()).count() +
+                       std::chrono::duration<double, std::milli>(combine_span.end() - combine_span.begin()).count();
+        });
     };
 
     const std::size_t total = 3 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
@@ -336,10 +388,10 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     if (opts.timings) {
         opts.timings->verify_ms = ms_since(t_fin);
         // QAP and NTT run inside the MSM phase, concurrently with MSM windows.
-        opts.timings->qap_ms = t_qap_ms;
+        opts.timings->qap_ms = std::chrono::duration<double, std::milli>(qap_span.end() - qap_span.begin()).count();
         opts.timings->ntt_ms = t_ntt_ms;
         opts.timings->msm_ms = std::chrono::duration<double, std::milli>(t_msm - t0).count();
-        opts.timings->qap_cpu_ms = cpu_qap_ms;
+        opts.timings->qap_cpu_ms = double(ns_qap.load()) / 1e6;
         opts.timings->ntt_cpu_ms = double(ns_ntt.load()) / 1e6;
         opts.timings->g1_cpu_ms = double(ns_g1.load()) / 1e6;
         opts.timings->g2_cpu_ms = double(ns_g2.load()) / 1e6;
