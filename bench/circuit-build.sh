@@ -18,7 +18,9 @@
 # usage: bench/circuit-build.sh [--engine graph|native|auto] [build_dir (default build/release)] [work_dir (default ~/.cache/peregrine/bench/circuit-build)]
 # --engine: circuit build's engine (default: its own, auto); graph runs no C++ compiler (the cold and
 #           edit builds are then the same work), native compiles the generated C++.
-# CIRCUITS: names among preimage sha256_2 eddsaposeidon poseidonex smtverifier10 (default: all)
+# CIRCUITS: names among preimage sha256_2 eddsaposeidon poseidon6 poseidonex smtverifier10 semaphore
+#           (default: all). semaphore is Semaphore v4 (depth 10) from npm's @semaphore-protocol/circuits,
+#           installed into <work_dir>/npm on first use (npm's registry is the only network it needs).
 # OPT: the -O level of circuit build (default: its own default)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,12 +83,28 @@ src[eddsaposeidon]=$circomlib/test/circuits/eddsaposeidon_test.circom
 input[eddsaposeidon]="{\"enabled\": \"0\", \"Ax\": \"$B8x\", \"Ay\": \"$B8y\", \"S\": \"3\", \"R8x\": \"$B8x\", \"R8y\": \"$B8y\", \"M\": \"7\"}"
 src[poseidonex]=$circomlib/test/circuits/poseidonex_test.circom
 input[poseidonex]='{"inputs": ["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16"], "initialState": "17"}'
+src[poseidon6]=$circomlib/test/circuits/poseidon6_test.circom
+input[poseidon6]='{"inputs": ["1","2","3","4","5"]}'
 src[smtverifier10]=$circomlib/test/circuits/smtverifier10_test.circom
 input[smtverifier10]='{"enabled": "0", "fnc": "0", "root": "0", "siblings": ["0","0","0","0","0","0","0","0","0","0"], "oldKey": "0", "oldValue": "0", "isOld0": "0", "key": "0", "value": "0"}'
 
+# Semaphore: its package (with @zk-kit's Merkle root and its own circomlib) and a main component.
+declare -A libs
+if [[ " ${CIRCUITS:-semaphore} " == *" semaphore "* ]]; then
+  sema=$work/npm/node_modules
+  [ -f "$sema/@semaphore-protocol/circuits/src/semaphore.circom" ] ||
+    npm install --silent --no-audit --no-fund --prefix "$work/npm" @semaphore-protocol/circuits@4.14.2 >/dev/null
+  mkdir -p "$work/semaphore-src"
+  printf '%s\n' 'pragma circom 2.1.5;' 'include "@semaphore-protocol/circuits/src/semaphore.circom";' \
+    'component main {public [message, scope]} = Semaphore(10);' >"$work/semaphore-src/semaphore.circom"
+  src[semaphore]=$work/semaphore-src/semaphore.circom
+  input[semaphore]='{"secret": "123456789", "merkleProofLength": "7", "merkleProofIndex": "37", "merkleProofSiblings": ["1","2","3","4","5","6","7","8","9","10"], "message": "42", "scope": "7"}'
+  libs[semaphore]="$sema $sema/@zk-kit/binary-merkle-root.circom/src $sema/circomlib/circuits"
+fi
+
 echo "peregrine: $build/peregrine${engine[*]:+ (${engine[*]})}; circom: $("$circom" --version); $(nproc) CPUs"
 printf '%-14s %6s %-22s %-22s %-7s %-22s %-7s %s\n' circuit "C++" "circom --c" "circuit build (cold)" ratio "after a 1-line edit" "/cold" "witness: peregrine vs circom C++ (ms)"
-for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10}; do
+for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidon6 poseidonex smtverifier10 semaphore}; do
   d=$work/$name
   rm -rf "$d"
   mkdir -p "$d/src"
@@ -94,15 +112,20 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
   cp "${src[$name]}" "$d/src/$name.circom"
   sed -i "s#include \"\\.\\./\\.\\./circuits/#include \"$circomlib/circuits/#" "$d/src/$name.circom"
   printf '%s\n' "${input[$name]}" >"$d/input.json"
+  lib_args=(-l "$node_modules") circom_libs="-l '$(rel "$node_modules")'"
+  for l in ${libs[$name]:-}; do
+    lib_args+=(-l "$l")
+    circom_libs+=" -l '$(rel "$l")'"
+  done
   load=$(cut -d' ' -f1 /proc/loadavg)
 
-  timed "$name.circom" bash -c "cd / && '$circom' '$(rel "$d/src/$name.circom")' --c -l '$(rel "$node_modules")' -o '$(rel "$d")'"
+  timed "$name.circom" bash -c "cd / && '$circom' '$(rel "$d/src/$name.circom")' --c $circom_libs -o '$(rel "$d")'"
   t_circom=$timed_out w_circom=$timed_wall
   size=$(stat -c %s "$d/${name}_cpp/$name.cpp")
   rm -rf "$d/${name}_cpp"
 
   rm -rf "$PEREGRINE_WITNESS_PCH_CACHE"
-  timed "$name.build" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg" --circom "$circom" "${opt[@]}" "${engine[@]}"
+  timed "$name.build" "$build/peregrine" circuit build "$d/src/$name.circom" "${lib_args[@]}" -o "$d/pg" --circom "$circom" "${opt[@]}" "${engine[@]}"
   t_cold=$timed_out w_cold=$timed_wall
   ratio=$(echo "$w_cold / $w_circom" | bc -l)
 
@@ -111,7 +134,7 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
     cp "$d/src/$name.circom" "$d/src/orig.circom"
     sed -i "${edit[$name]}" "$d/src/$name.circom"
     cmp -s "$d/src/$name.circom" "$d/src/orig.circom" && { echo "FAIL: the edit of $name changed nothing" >&2; exit 1; }
-    timed "$name.edit" "$build/peregrine" circuit build "$d/src/$name.circom" -l "$node_modules" -o "$d/pg-edit" --circom "$circom" "${opt[@]}" "${engine[@]}"
+    timed "$name.edit" "$build/peregrine" circuit build "$d/src/$name.circom" "${lib_args[@]}" -o "$d/pg-edit" --circom "$circom" "${opt[@]}" "${engine[@]}"
     t_edit=$timed_out
     r_edit=$(printf '%.2f' "$(echo "$timed_wall / $w_cold" | bc -l)")
   fi
@@ -120,7 +143,7 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
   mkdir -p "$d/ref" "$d/cc"
   ref_src=$d/src/$name.circom wasm=$d/ref/${name}_js/$name.wasm
   [ -n "${edit[$name]:-}" ] && ref_src=$d/src/orig.circom wasm=$d/ref/orig_js/orig.wasm
-  (cd / && "$circom" "$(rel "$ref_src")" --wasm -l "$(rel "$node_modules")" -o "$(rel "$d/ref")" >"$d/ref.log" 2>&1) &&
+  (cd / && eval "'$circom' '$(rel "$ref_src")' --wasm $circom_libs -o '$(rel "$d/ref")'" >"$d/ref.log" 2>&1) &&
     [ -e "$wasm" ] || { cat "$d/ref.log" >&2; echo "FAIL: circom --wasm $name" >&2; exit 1; }
   "$snarkjs" wtns calculate "$wasm" "$d/input.json" "$d/ref.wtns" >"$d/snarkjs.log" 2>&1 || { cat "$d/snarkjs.log" >&2; exit 1; }
   "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns"
@@ -128,7 +151,7 @@ for name in ${CIRCUITS:-preimage sha256_2 eddsaposeidon poseidonex smtverifier10
   w_pg=$(median_ms "$d/pg/$name-witness" "$d/input.json" "$d/pg.wtns")
   w_circ="-"
   if [[ " ${CIRCOM_CPP:-} " == *" $name "* || "${CIRCOM_CPP:-}" == all ]]; then
-    (cd / && "$circom" "$(rel "$ref_src")" --c --no_asm -l "$(rel "$node_modules")" -o "$(rel "$d/cc")" >"$d/cc.log" 2>&1) ||
+    (cd / && eval "'$circom' '$(rel "$ref_src")' --c --no_asm $circom_libs -o '$(rel "$d/cc")'" >"$d/cc.log" 2>&1) ||
       { cat "$d/cc.log" >&2; exit 1; }
     cc=$(basename "$ref_src" .circom)
     timed "$name.circom-make" make -C "$d/cc/${cc}_cpp" -j"$(nproc)"
