@@ -241,9 +241,11 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     // C = A*B, and the domain's twiddles) is a shared step: the round trips need it, and every
     // thread that starts one helps with it. The NTT round trips of A, B and C are three tasks
     // (0-2), so that two cores share them when the MSMs leave one idle (a bit-heavy witness, whose
-    // MSMs are mostly skipped). H = A*B - C and its recoding are a shared step of the H tasks,
-    // after all three; an H task that finds a round trip not yet started (the pool skipped its
-    // task on cancellation) runs it itself.
+    // MSMs are mostly skipped); each is a CosetRoundTrip whose steps come in pieces, and an H task
+    // that has to wait for one helps with it (on two cores the third round trip is otherwise one
+    // thread's while the other idles). H = A*B - C and its recoding are a shared step of the H
+    // tasks, after all three; an H task that finds a round trip not yet started (the pool skipped
+    // its task on cancellation) runs it itself.
     const unsigned threads = pool.size();
     double t_ntt_ms = 0;
     std::atomic<std::int64_t> ns_ntt{0}, ns_qap{0};
@@ -283,8 +285,17 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     // Moves a polynomial from its evaluations on the n-th roots to the odd 2n-th roots (the coset
     // shifted by a primitive 2n-th root), where the vanishing polynomial is constant.
     const Fr shift = fr_root_of_unity(zk.log_domain_size() + 1);
-    std::atomic<bool> claimed[3] = {false, false, false};
+    std::atomic<bool> claimed[3] = {false, false, false}, started[3] = {false, false, false};
+    std::optional<CosetRoundTrip> trips[3];
     std::latch transformed(3);
+    // Helps with the round trips in progress (a thread with nothing else to do).
+    auto help_round_trips = [&] {
+        const std::int64_t ct = thread_cpu_ns();
+        for (int i = 0; i < 3; ++i) {
+            if (started[i].load(std::memory_order_acquire)) trips[i]->work();
+        }
+        ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
+    };
     auto round_trip = [&](int i) {
         if (claimed[i].exchange(true)) return;
         try {
@@ -292,10 +303,11 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
             ensure_qap();
             ThreadPool::check_cancelled();
             const std::int64_t ct = thread_cpu_ns();
-            ThreadPool serial(1);
             std::vector<Fr>& v = i == 0 ? a : i == 1 ? b : c;
-            dom->ifft_scaled(v.data(), shift, serial);
-            dom->fft(v.data(), serial);
+            // Pieces small enough that an idle thread can join a round trip late and share it.
+            trips[i].emplace(*dom, v.data(), shift, threads == 1 ? 1 : 4 * std::size_t(threads));
+            started[i].store(true, std::memory_order_release);
+            trips[i]->work();
             ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
             const Clock::rep end = Clock::now().time_since_epoch().count();
             Clock::rep seen = last_round_trip.load();
@@ -308,7 +320,10 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     };
     auto ensure_polynomial_part = [&] {
         for (int i = 0; i < 3; ++i) round_trip(i);
-        transformed.wait();
+        while (!transformed.try_wait()) {
+            help_round_trips();
+            std::this_thread::yield();
+        }
         {
             const std::lock_guard<std::mutex> lock(poly_mu);
             if (poly_error) std::rethrow_exception(poly_error);

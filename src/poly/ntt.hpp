@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // Radix-2 number-theoretic transforms over Fr on power-of-two domains, in natural order.
 #pragma once
+#include <atomic>
 #include <cstddef>
+#include <deque>
+#include <functional>
 #include <vector>
 
 #include "field/bn254.hpp"
 #include "util/thread_pool.hpp"
 
 namespace peregrine {
+
+class CosetRoundTrip;
 
 class Domain {
 public:
@@ -29,6 +34,7 @@ public:
     void ifft_scaled(Fr* a, const Fr& g, ThreadPool& pool) const;
 
 private:
+    friend class CosetRoundTrip;
     void transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const;
     // a_i <- a_i * c * g^i.
     static void scale_by_powers_times(Fr* a, std::size_t n, const Fr& c, const Fr& g, ThreadPool& pool);
@@ -38,6 +44,35 @@ private:
     Fr root_;
     std::vector<Fr> tw_, itw_;  // w^i and w^-i for i < n/2
     Fr n_inv_;
+};
+
+// ifft_scaled(a, shift) then fft(a) of one array, as a sequence of steps (the permutations, the
+// in-cache blocks, each later butterfly stage, the scaling) whose pieces any number of threads
+// can run at once: work() takes pieces of the current step until none is left, waits for the
+// step's other pieces, and goes on to the next; it returns when the round trip is complete.
+// Threads can join at any time (the prover's idle threads help with the last round trip).
+class CosetRoundTrip {
+public:
+    // `pieces`: how many pieces a step is cut into (1: one thread does everything).
+    CosetRoundTrip(const Domain& d, Fr* a, const Fr& shift, std::size_t pieces);
+    void work();
+    bool done() const { return step_.load(std::memory_order_acquire) == steps_.size(); }
+
+private:
+    struct Step {
+        std::size_t pieces;
+        std::function<void(std::size_t)> fn;
+        std::atomic<std::size_t> next{0}, done{0};
+        Step(std::size_t p, std::function<void(std::size_t)> f) : pieces(p), fn(std::move(f)) {}
+    };
+    void add_transform(const std::vector<Fr>& tw);
+
+    const Domain& d_;
+    Fr* a_;
+    Fr shift_;
+    std::size_t pieces_;
+    std::deque<Step> steps_;
+    std::atomic<std::size_t> step_{0};
 };
 
 }  // namespace peregrine

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "poly/ntt.hpp"
 #include "test_util.hpp"
 
@@ -109,3 +112,32 @@ TEST(Ntt, IfftScaledMatchesIfftThenScale) {
 }
 
 }  // namespace
+
+// The stepped round trip (the prover's) equals ifft_scaled then fft, whether one thread runs it or
+// several join it at different times, with more or fewer pieces than elements.
+TEST(Ntt, CosetRoundTripMatchesIfftScaledThenFft) {
+    ThreadPool serial(1);
+    const Fr g = fr_root_of_unity(15);
+    for (unsigned logn : {0u, 1u, 3u, 10u, 12u, 14u}) {
+        Domain d(logn);
+        const auto v = random_vec(d.size(), 300 + logn);
+        auto want = v;
+        d.ifft_scaled(want.data(), g, serial);
+        d.fft(want.data(), serial);
+        for (std::size_t pieces : {std::size_t(1), std::size_t(5), std::size_t(16)}) {
+            auto got = v;
+            CosetRoundTrip rt(d, got.data(), g, pieces);
+            std::vector<std::thread> helpers;
+            for (int t = 0; t < 3; ++t) {
+                helpers.emplace_back([&rt, t] {
+                    std::this_thread::sleep_for(std::chrono::microseconds(200 * t));
+                    rt.work();
+                    EXPECT_TRUE(rt.done());
+                });
+            }
+            rt.work();
+            for (auto& h : helpers) h.join();
+            EXPECT_TRUE(got == want) << "log n " << logn << ", " << pieces << " pieces";
+        }
+    }
+}
