@@ -18,6 +18,7 @@ is recorded as finished twice in the logs), and no instance crashed.
 
 usage: redis_test.py <peregrine> <work_dir>       (exit 77: skipped, e.g. no redis-server)
 """
+import atexit
 import http.client
 import json
 import os
@@ -82,6 +83,7 @@ class Redis:
 
 redis = Redis()
 redis.start()
+atexit.register(lambda: redis.proc.poll() is None and redis.proc.kill())
 STORE = "redis://127.0.0.1:%d" % redis.port
 
 

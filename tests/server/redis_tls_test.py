@@ -20,6 +20,7 @@ made with the openssl CLI in the work directory; redis-server listens on TLS onl
 
 usage: redis_tls_test.py <peregrine> <work_dir>       (exit 77: skipped, e.g. redis-server without TLS)
 """
+import atexit
 import json
 import os
 import re
@@ -83,10 +84,12 @@ rlog = open(os.path.join(rdir, "redis.log"), "w")
 
 
 def start_redis():
-    return subprocess.Popen([REDIS, "--port", "0", "--tls-port", str(RPORT), "--bind", "127.0.0.1", "--dir", rdir,
+    proc = subprocess.Popen([REDIS, "--port", "0", "--tls-port", str(RPORT), "--bind", "127.0.0.1", "--dir", rdir,
                              "--tls-cert-file", tls("server.crt"), "--tls-key-file", tls("server.key"),
                              "--tls-ca-cert-file", tls("ca.crt"), "--save", "", "--appendonly", "no",
                              "--daemonize", "no"], stdout=rlog, stderr=subprocess.STDOUT)
+    atexit.register(lambda: proc.poll() is None and proc.kill())  # also when the test stops early
+    return proc
 
 
 redis = start_redis()

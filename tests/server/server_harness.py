@@ -4,6 +4,7 @@ redis_tls_test): the pass/fail tally, the npm tools, circuits built with `peregr
 beside the fixtures' keys, free loopback ports, the Redis-support probe, and a serve process whose
 JSON log lines are read as they come (its port, its store consumer, its events).
 """
+import atexit
 import http.client
 import json
 import os
@@ -98,6 +99,17 @@ def skip_without_redis_support(peregrine):
         sys.exit(77)
 
 
+_started = []  # every process started by a ServeProcess: killed at exit if still running
+
+
+@atexit.register
+def _kill_leftovers():
+    """A test that stops early (sys.exit on a failure, an exception) leaves no servers behind."""
+    for proc in _started:
+        if proc.poll() is None:
+            proc.kill()
+
+
 class ServeProcess:
     """`peregrine serve ... --port 0`: started by start(argv); its stderr log lines are kept (self.log,
     across restarts) by a reader thread, which also takes the port ("listening") and the store
@@ -110,6 +122,7 @@ class ServeProcess:
 
     def start(self, argv, stdout=subprocess.DEVNULL):
         self.proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, text=True)
+        _started.append(self.proc)
         self.port = None
         self.consumer = None
         ready = threading.Event()
