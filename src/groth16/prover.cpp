@@ -200,9 +200,8 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
 
     // Everything runs as one batch of tasks on the pool, so that no core waits at a phase
     // boundary. Tasks 0-2 are the polynomial part (QAP evaluation, then one NTT round trip each
-    // for A, B and C); the other threads meanwhile work through the windows of the four MSMs
-    // whose scalars are the witness (largest, G2, first). The H MSM's windows come last; they
-    // wait for tasks 0-2, which by then have usually finished (they are picked up first).
+    // for A, B and C); the other threads meanwhile work through the windows of the MSMs (order
+    // below). A thread that reaches an H window before the round trips are done helps with them.
     // The three phases therefore start together; they are announced (and checked for
     // cancellation) in their old order.
     phase("qap");
@@ -355,7 +354,11 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         });
     };
 
-    const std::size_t total = 3 + n_b2 + n_a + n_b1 + n_c + job_h.tasks();
+    // Task order: the round trips, B2 (G2, the largest per task), H (one task per window: the
+    // windows are few and equal, so they must not come last), then A, B1 and C, whose many small
+    // tasks (mostly skipped ones on bit-heavy witnesses) even out the threads' finishing times.
+    const std::size_t n_h = job_h.tasks();
+    const std::size_t total = 3 + n_b2 + n_h + n_a + n_b1 + n_c;
     // CPU time per group of MSMs (G1: A, B1, C; G2: B2; H), in nanoseconds summed over tasks.
     std::atomic<std::int64_t> ns_g1{0}, ns_g2{0}, ns_h{0};
     auto timed = [](std::atomic<std::int64_t>& acc, auto&& fn) {
@@ -368,14 +371,17 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         t -= 3;
         if (t < n_b2) return timed(ns_g2, [&] { lz_b2.run_task(t); }), witness_task_done();
         t -= n_b2;
+        if (t < n_h) {
+            ensure_polynomial_part();
+            return timed(ns_h, [&] { lz_h.run_task(t); });
+        }
+        t -= n_h;
         if (t < n_a) return timed(ns_g1, [&] { lz_a.run_task(t); }), witness_task_done();
         t -= n_a;
         if (t < n_b1) return timed(ns_g1, [&] { lz_b1.run_task(t); }), witness_task_done();
         t -= n_b1;
-        if (t < n_c) return timed(ns_g1, [&] { lz_c.run_task(t); }), witness_task_done();
-        t -= n_c;
-        ensure_polynomial_part();
-        timed(ns_h, [&] { lz_h.run_task(t); });
+        timed(ns_g1, [&] { lz_c.run_task(t); });
+        witness_task_done();
     });
     const G1 pa = job_a.result(), pb1 = job_b1.result(), pc = job_c.result(), ph = job_h.result();
     const G2 pb = job_b2.result();
