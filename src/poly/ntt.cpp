@@ -19,15 +19,12 @@ std::size_t bit_reverse(std::uint64_t x, unsigned bits) {
     x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
     return std::size_t(x >> (64 - bits));
 }
-}  // namespace
 
 // Stages 0..kLocalLog-1 of the transform act within blocks of 2^kLocalLog elements (32 KiB: the
 // L1 data cache): they run block by block, each block through all of them while it is in cache.
 // The remaining stages are passes over the whole array. At 2^16 that is 7 passes over memory
 // instead of 16, at 2^22 13 instead of 22.
 constexpr unsigned kLocalLog = 10;
-
-namespace {
 
 // Stage s on the 2^(s+1)-element block at x: butterflies (x[j], x[j + half]) with twiddle
 // w^(j n / 2^(s+1)); the first has twiddle 1 (no product): about n of the (n/2) log n
@@ -95,7 +92,6 @@ Domain::Domain(unsigned log_n) : log_n_(log_n), n_(std::size_t(1) << log_n), roo
     }
     n_inv_ = Fr::from_u64(n_).inverse();
 }
-
 
 void Domain::transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const {
     if (n_ <= 1) return;
