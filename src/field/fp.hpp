@@ -237,7 +237,11 @@ struct MulPortable {
     template <class P>
     [[gnu::always_inline]] Fp<P> operator()(const Fp<P>& a, const Fp<P>& b) const {
         Fp<P> r;
+#if defined(__x86_64__)
+        kernels::mont_mul4_portable_call(r.v.data(), a.v.data(), b.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
+#else
         kernels::mont_mul4_portable(r.v.data(), a.v.data(), b.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
+#endif
         return r;
     }
 };
