@@ -113,7 +113,8 @@ void BM_Msm(benchmark::State& st, const typename J::Aff& gen,
 void BM_MsmG1(benchmark::State& st) { BM_Msm<G1>(st, g1_generator(), msm_g1_with); }
 void BM_MsmG2(benchmark::State& st) { BM_Msm<G2>(st, g2_generator(), msm_g2_with); }
 BENCHMARK(BM_MsmG1)->Args({1 << 12, 0, 0})->Args({1 << 12, 0, 1})->Args({1 << 16, 12, 0})->Args({1 << 16, 0, 1})->Args({1 << 16, 12, 1})->Args({1 << 14, 11, 1})->Args({1 << 16, 13, 1})
-    ->Args({1 << 16, 14, 1})->Args({1 << 16, 15, 1})->Unit(benchmark::kMillisecond);
+    ->Args({1 << 16, 14, 1})->Args({1 << 16, 15, 1})->Args({1 << 16, 16, 1})->Args({1 << 18, 15, 1})
+    ->Args({1 << 18, 16, 1})->Args({1 << 20, 15, 1})->Args({1 << 20, 16, 1})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MsmG2)->Args({1 << 16, 13, 0})->Args({1 << 16, 13, 1})->Unit(benchmark::kMillisecond);
 
 void BM_Ntt(benchmark::State& st) {

@@ -27,13 +27,19 @@ using msm_detail::load;
 // for a cube root of unity beta in Fq (G1 and G2 alike: the twist has a = 0 too). Half the
 // windows, so half the bucket reductions, for the same number of bucket additions.
 constexpr unsigned kScalarBits = 127;
-constexpr unsigned kMaxWindow = 15;  // signed digits must fit in int16_t
+// Signed digits must fit in int16_t: at c = 16 the digit 2^15 is avoided (see recode_scalar).
+constexpr unsigned kMaxWindow = 16;
 
 constexpr unsigned windows_for(unsigned c) { return (kScalarBits + c) / c; }  // room for the final carry
 constexpr unsigned kMaxWindows = windows_for(2);
 
-// Signed base-2^c digits of k, each in [-2^(c-1), 2^(c-1)].
-void recode_scalar(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out) {
+// Signed base-2^c digits of (-1)^neg k for k < 2^127, each in [-2^(c-1), 2^(c-1)]. At c = 16
+// they must fit in int16_t, so the digit 2^15 is never produced: a window that would hold it
+// carries instead (digits of k in [-2^15, 2^15 - 1], or in [-2^15 + 1, 2^15] before negation),
+// except the top one, which cannot hold it because GLV halves are below 0.88 * 2^127 (lattice
+// basis vectors of 127 and 64 bits; GlvSplitRecombines checks the margin). A digit that does
+// not fit, or a carry out of the top window, throws: never a wrong sum.
+void recode_scalar(const Limbs& k, bool neg, unsigned c, unsigned nwin, std::int16_t* out) {
     const std::int32_t half = 1 << (c - 1), full = 1 << c;
     std::int32_t carry = 0;
     for (unsigned w = 0; w < nwin; ++w) {
@@ -46,16 +52,18 @@ void recode_scalar(const Limbs& k, unsigned c, unsigned nwin, std::int16_t* out)
             raw = (std::uint32_t)((two >> off) & (unsigned)(full - 1));
         }
         std::int32_t d = (std::int32_t)raw + carry;
-        if (d > half) {
+        if (d > half || (d == half && !neg && w + 1 < nwin)) {
             d -= full;
             carry = 1;
         } else {
             carry = 0;
         }
+        if (neg) d = -d;
+        if (d > INT16_MAX || d < INT16_MIN) throw std::logic_error("msm: scalar digit out of range");
         out[w] = (std::int16_t)d;
     }
+    if (carry != 0) throw std::logic_error("msm: scalar too large for its windows");
 }
-
 
 struct MsmPlan {
     unsigned c;
@@ -142,7 +150,7 @@ MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks)
 template <class J>
 MsmJob<J>::MsmJob(const std::uint8_t* bases, std::size_t n, std::size_t chunks, unsigned c, bool affine)
     : bases_(bases), n_(n), c_(c), nwin_(windows_for(c)), affine_(affine) {
-    if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..15");
+    if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..16");
     chunks_ = std::clamp<std::size_t>(chunks, 1, std::max<std::size_t>(1, n));
     step_ = n == 0 ? 0 : (n + chunks_ - 1) / chunks_;
     digits_ = alloc_big_array<std::int16_t>(2 * n * nwin_);  // every entry is written by recode()
@@ -190,11 +198,11 @@ void MsmJob<J>::recode_digits(const Limbs* scalars, std::size_t lo, std::size_t 
         }
         const GlvSplit s = glv_split(k);
         std::int16_t d1[kMaxWindows], d2[kMaxWindows];
-        recode_scalar(s.k1, c_, nwin_, d1);
-        recode_scalar(s.k2, c_, nwin_, d2);
+        recode_scalar(s.k1, s.neg1, c_, nwin_, d1);
+        recode_scalar(s.k2, s.neg2, c_, nwin_, d2);
         for (unsigned w = 0; w < nwin_; ++w) {
-            out[w * dig_stride_ + 2 * i] = (std::int16_t)(s.neg1 ? -d1[w] : d1[w]);
-            out[w * dig_stride_ + 2 * i + 1] = (std::int16_t)(s.neg2 ? -d2[w] : d2[w]);
+            out[w * dig_stride_ + 2 * i] = d1[w];
+            out[w * dig_stride_ + 2 * i + 1] = d2[w];
         }
     }
 }
@@ -247,7 +255,7 @@ template class MsmJob<G2>;
 
 template <class J>
 J msm_forced(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine, ThreadPool& pool) {
-    if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..15");
+    if (c < 2 || c > kMaxWindow) throw std::invalid_argument("msm: window width must be 2..16");
     if (n == 0) return J::infinity();
     MsmJob<J> job(bases, n, default_chunks<J>(n, c, pool), c, affine);
     return run_job(job, scalars, n, pool);

@@ -24,7 +24,7 @@ G2 msm_g2(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, Thread
 // The window width the MSM picks for n points (exposed for tests and benchmarks).
 unsigned msm_window_bits(std::size_t n);
 
-// The same MSMs with the strategy forced: window width c (2..15) and affine (batched) or
+// The same MSMs with the strategy forced: window width c (2..16) and affine (batched) or
 // Jacobian buckets. For tests and benchmarks; the plain functions choose by size.
 G1 msm_g1_with(const std::uint8_t* bases, const Limbs* scalars, std::size_t n, unsigned c, bool affine,
                ThreadPool& pool);

@@ -79,7 +79,8 @@ TEST(Msm, G2MatchesNaiveSum) {
 
 TEST(Msm, EveryStrategyAndWindowAgrees) {
     for (bool affine : {false, true}) {
-        for (unsigned c : {2u, 5u, 8u, 9u, 11u, 13u, 15u}) {
+        for (unsigned c : {2u, 5u, 8u, 9u, 11u, 13u, 15u, 16u}) {
+            SCOPED_TRACE(testing::Message() << "c=" << c << (affine ? " affine" : " jacobian"));
             auto g1 = [=](const std::uint8_t* b, const Limbs* k, std::size_t n, ThreadPool& p) {
                 return msm_g1_with(b, k, n, c, affine, p);
             };
@@ -101,7 +102,7 @@ TEST(Msm, EveryStrategyAndWindowAgrees) {
     // c = 9 and 13: the points crowd into one bucket of many, so they overflow into the Jacobian
     // buckets, which the segmented reduction folds back in.
     for (unsigned c : {4u, 9u, 13u}) EXPECT_EQ(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), c, true, pool), expect) << c;
-    EXPECT_THROW(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), 16, true, pool), std::invalid_argument);
+    EXPECT_THROW(msm_g1_with(bytes.data() + 1, ks.data(), ks.size(), 17, true, pool), std::invalid_argument);
 }
 
 // MsmJob: tasks run in any order, from several threads, with points split into chunks.
@@ -133,7 +134,8 @@ TEST(Msm, JobTasksInAnyOrderAndChunks) {
 TEST(Msm, GlvSplitRecombines) {
     std::mt19937_64 rng(7);
     const mpz_class r = to_mpz(FrParams::MOD), lambda = to_mpz(glv_lambda());
-    const mpz_class bound = mpz_class(1) << 127;
+    // Below 2^127 - 2^123, not just 2^127: the MSM's 16-bit windows need the margin (msm.cpp).
+    const mpz_class bound = (mpz_class(1) << 127) - (mpz_class(1) << 123);
     std::vector<Limbs> ks = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(r - 1), from_mpz(r - 2), from_mpz(r / 2),
                              from_mpz(r / 2 + 1), glv_lambda(), from_mpz(r - lambda), from_mpz(lambda + 1),
                              Limbs{~0ull, ~0ull, 0, 0}, Limbs{0, 0, 0, 1ull << 61}};
@@ -231,10 +233,67 @@ TEST(Msm, JobsShareDigits) {
     EXPECT_THROW(suffix.share_digits(src, first + 1), std::invalid_argument);
 }
 
+// 16-bit windows: digits of +-2^15 do not fit in int16_t, so the recoding carries around them,
+// in both signs of a GLV half (a negative half once wrapped its -2^15 digit to -2^15 instead of
+// +2^15 and gave a wrong sum). Random scalars are searched for halves of either sign that reach
+// 2^15 in a window (about one in 2^12 does), plus the scalar that exposed the bug.
+TEST(Msm, Window16DigitsAtTheLimit) {
+    // Whether some window of k (16-bit, with the carries of a signed recoding) sums to 2^15.
+    auto reaches_limit = [](const Limbs& k) {
+        std::uint32_t carry = 0;
+        for (unsigned w = 0; w < 8; ++w) {
+            const std::uint32_t d = std::uint32_t((k[w / 4] >> (16 * (w % 4))) & 0xffff) + carry;
+            if (d == 0x8000) return true;
+            carry = d > 0x8000 ? 1 : 0;
+        }
+        return false;
+    };
+    std::mt19937_64 search(5);
+    std::vector<Limbs> ks;
+    int found[2][2] = {};  // [half][negative]
+    for (int i = 0; i < 400000 && ks.size() < 12; ++i) {
+        const Limbs k = random_below(search, FrParams::MOD);
+        const GlvSplit s = glv_split(k);
+        int& f1 = found[0][s.neg1];
+        int& f2 = found[1][s.neg2];
+        if ((reaches_limit(s.k1) && f1 < 3) || (reaches_limit(s.k2) && f2 < 3)) {
+            if (reaches_limit(s.k1)) ++f1;
+            if (reaches_limit(s.k2)) ++f2;
+            ks.push_back(k);
+        }
+    }
+    // (The split as implemented gives k1 >= 0 and k2 <= 0, so one sign per half occurs.)
+    EXPECT_GT(found[0][0] + found[1][0], 0) << "no positive half reached 2^15";
+    EXPECT_GT(found[0][1] + found[1][1], 0) << "no negative half reached 2^15";
+    ks.push_back(Limbs{0x62ecaec7cfa739c5ull, 0xaeb6d66c0d56f3e7ull, 0x90e01cd78dcdc719ull, 0x285f8a263c5e4f2full});
+    std::mt19937_64 rng(11);
+    std::vector<G1Affine> p1;
+    std::vector<G2Affine> p2;
+    G1 e1 = G1::infinity();
+    G2 e2 = G2::infinity();
+    for (const Limbs& k : ks) {
+        p1.push_back(G1::from_affine(g1_generator()).mul(random_below(rng, FrParams::MOD)).to_affine());
+        p2.push_back(G2::from_affine(g2_generator()).mul(random_below(rng, FrParams::MOD)).to_affine());
+        e1 = e1.add(G1::from_affine(p1.back()).mul(k));
+        e2 = e2.add(G2::from_affine(p2.back()).mul(k));
+    }
+    const auto b1 = to_bytes<G1>(p1);
+    const auto b2 = to_bytes<G2>(p2);
+    ThreadPool pool(2);
+    for (bool affine : {false, true}) {
+        EXPECT_EQ(msm_g1_with(b1.data() + 1, ks.data(), ks.size(), 16, affine, pool), e1) << affine;
+        EXPECT_EQ(msm_g2_with(b2.data() + 1, ks.data(), ks.size(), 16, affine, pool), e2) << affine;
+        for (std::size_t i = 0; i < ks.size(); ++i) {  // one at a time: no other point to hide an error
+            const G1 one = msm_g1_with(b1.data() + 1 + i * sizeof(G1Affine), &ks[i], 1, 16, affine, pool);
+            EXPECT_EQ(one, G1::from_affine(p1[i]).mul(ks[i])) << i << " " << affine;
+        }
+    }
+}
+
 TEST(Msm, WindowGrowsWithSize) {
     EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
     EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
-    EXPECT_LE(msm_window_bits(1 << 24), 15u);
+    EXPECT_LE(msm_window_bits(1 << 24), 16u);
 }
 
 }  // namespace
