@@ -44,7 +44,7 @@ TEST(Ntt, FftIsEvaluationAtPowersOfTheRoot) {
 // in one thread and in several: spot evaluations against Horner's rule.
 TEST(Ntt, FftIsEvaluationBeyondOneBlock) {
     ThreadPool one(1), pool(3);
-    for (unsigned logn : {11u, 13u}) {
+    for (unsigned logn : {11u, 13u, 17u}) {  // 17: the global stages in two rounds (4 + 3)
         Domain d(logn);
         const auto c = random_vec(d.size(), 20 + logn);
         for (ThreadPool* p : {&one, &pool}) {
@@ -118,7 +118,7 @@ TEST(Ntt, IfftScaledMatchesIfftThenScale) {
 TEST(Ntt, CosetRoundTripMatchesIfftScaledThenFft) {
     ThreadPool serial(1);
     const Fr g = fr_root_of_unity(15);
-    for (unsigned logn : {0u, 1u, 3u, 10u, 12u, 14u}) {
+    for (unsigned logn : {0u, 1u, 2u, 3u, 10u, 12u, 14u, 17u}) {
         Domain d(logn);
         const auto v = random_vec(d.size(), 300 + logn);
         auto want = v;
