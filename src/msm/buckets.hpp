@@ -65,7 +65,7 @@ public:
     // allocating (and zeroing, and page-faulting in) a few hundred KiB per window task cost
     // several percent of the MSM.
     explicit AffineBuckets(std::size_t nbuckets)
-        : ws_(workspace()), nb_(nbuckets), batch_(std::clamp<std::size_t>(nbuckets / 4, 16, 1024)),
+        : ws_(workspace()), nb_(nbuckets), batch_(std::clamp<std::size_t>(nbuckets / 4, 16, 2048)),
           b_(ws_.b), full_(ws_.full), busy_(ws_.busy), idx_(ws_.idx), pts_(ws_.pts), den_(ws_.den), pre_(ws_.pre),
           waiting_(ws_.waiting), retry_(ws_.retry), jac_(ws_.jac) {
         // With enough buckets, finish() sums them in segments of seg_len_ buckets whose 2*nseg_
