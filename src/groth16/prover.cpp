@@ -46,8 +46,10 @@ std::int64_t thread_cpu_ns() {
 // value yields k*w in Montgomery form directly.
 // Only the constraints in [lo, hi) are evaluated (every coefficient is checked), so that ranges can
 // be evaluated at once on several threads.
-void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a, std::vector<Fr>& b,
-                 std::uint32_t lo, std::uint32_t hi) {
+// Returns the number of products done (coefficients of non-zero witness values in the range).
+std::size_t evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a, std::vector<Fr>& b,
+                        std::uint32_t lo, std::uint32_t hi) {
+    std::size_t products = 0;
     const std::uint8_t* p = zk.coeffs();
     const std::uint32_t n = zk.n_coeffs(), dom = zk.domain_size(), nv = zk.n_vars();
     for (std::uint32_t i = 0; i < n; ++i, p += Zkey::kCoeffSize) {
@@ -64,12 +66,14 @@ void evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a
         if ((ws[0] | ws[1] | ws[2] | ws[3]) == 0) continue;  // most signals of a bit-heavy witness
         const Fr k = Fr::from_mont(limbs_from_le(p + 12));
         const Fr term = k * Fr::from_mont(w[s]);
+        ++products;
         if (m == 0) {
             a[c] += term;
         } else {
             b[c] += term;
         }
     }
+    return products;
 }
 
 // Whether p lies in a read-only mapping of a file (the zkey's memory map rather than a buffer that
@@ -250,6 +254,7 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     const unsigned threads = pool.size();
     double t_ntt_ms = 0;
     std::atomic<std::int64_t> ns_ntt{0}, ns_qap{0};
+    std::atomic<std::uint64_t> qap_products{0};  // A and B's terms (zero witness values skipped), C = A*B
     std::atomic<Clock::rep> last_round_trip{0};  // when the last round trip ended
     std::vector<Fr> a(n), b(n), c(n);
     std::optional<Domain> dom;
@@ -274,7 +279,8 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
                 return;
             }
             const std::size_t lo = n * k / qap_ranges, hi = n * (k + 1) / qap_ranges;
-            evaluate_ab(zk, w, a, b, std::uint32_t(lo), std::uint32_t(hi));
+            qap_products.fetch_add(evaluate_ab(zk, w, a, b, std::uint32_t(lo), std::uint32_t(hi)) + (hi - lo),
+                                   std::memory_order_relaxed);
             with_mul<Fr>([&](auto mul) {
                 for (std::size_t i = lo; i < hi; ++i) c[i] = mul(a[i], b[i]);
             });
@@ -422,11 +428,12 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         opts.timings->g1_adds = job_a.additions() + job_b1.additions() + job_c.additions();
         opts.timings->g2_adds = job_b2.additions();
         opts.timings->h_adds = job_h.additions();
-        // QAP: one product per coefficient, one per constraint for C. NTT: per polynomial an
+        // QAP: one product per coefficient of a non-zero witness value, one per constraint for C.
+        // NTT: per polynomial an
         // inverse transform with its coset scaling and a forward one, n/2 log n products each
         // (twiddles of 1 skipped or not), then A*B - C.
         const std::uint64_t log_n = zk.log_domain_size();
-        opts.timings->qap_muls = zk.n_coeffs() + n;
+        opts.timings->qap_muls = qap_products.load();
         opts.timings->ntt_muls = 3 * (n * log_n + n) + n;
         opts.timings->total_ms = ms_since(t0);
     }

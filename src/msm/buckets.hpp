@@ -112,6 +112,13 @@ public:
         }
     }
 
+    // How many buckets hold a point (pending additions count as applied).
+    std::size_t filled() const {
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < nb_; ++i) k += full_[i] | (jac_used_ && !jac_[i].is_infinity());
+        return k;
+    }
+
     // Applies everything still pending, then sums the buckets: sum_k (k+1) * bucket[k].
     J finish() {
         drain();
@@ -401,6 +408,11 @@ public:
     using Aff = typename J::Aff;
     explicit JacobianBuckets(std::size_t nbuckets) : b_(nbuckets, J::infinity()) {}
     void add(std::uint32_t i, const Aff& p) { b_[i] = b_[i].add(p); }
+    std::size_t filled() const {
+        std::size_t k = 0;
+        for (const J& x : b_) k += !x.is_infinity();
+        return k;
+    }
     J finish() {
         J running = J::infinity(), sum = J::infinity();
         for (std::size_t k = b_.size(); k-- > 0;) {

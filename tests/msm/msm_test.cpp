@@ -290,6 +290,33 @@ TEST(Msm, Window16DigitsAtTheLimit) {
     }
 }
 
+// The operation count behind the per-phase floors: one per point put into a bucket, two per
+// bucket that holds a point (the reduction), one per scalar-1 point; empty buckets and zero
+// scalars cost nothing.
+TEST(Msm, AdditionsCountOnlyWorkDone) {
+    std::vector<G1Affine> pts;
+    G1 p = G1::from_affine(g1_generator());
+    for (int i = 0; i < 10; ++i, p = p.dbl()) pts.push_back(p.to_affine());
+    const auto bytes = to_bytes<G1>(pts);
+    ThreadPool pool(2);
+    auto count = [&](const Limbs& k, bool affine) {
+        const std::vector<Limbs> ks(pts.size(), k);
+        MsmJob<G1> job(bytes.data() + 1, pts.size(), 1, 5, affine);
+        job.recode(ks.data());
+        pool.run(job.tasks(), [&](std::size_t t) { job.run_task(t); });
+        G1 expect = G1::infinity();
+        for (const auto& q : pts) expect = expect.add(G1::from_affine(q).mul(k));
+        EXPECT_EQ(job.result(), expect);
+        return job.additions();
+    };
+    for (bool affine : {false, true}) {
+        EXPECT_EQ(count(Limbs{0, 0, 0, 0}, affine), 0u);
+        EXPECT_EQ(count(Limbs{1, 0, 0, 0}, affine), 10u);
+        EXPECT_EQ(count(Limbs{2, 0, 0, 0}, affine), 12u);  // ten points into the bucket of digit 2, then its reduction
+        EXPECT_EQ(count(Limbs{2 + (3u << 5), 0, 0, 0}, affine), 24u);  // two windows, one bucket each
+    }
+}
+
 TEST(Msm, WindowGrowsWithSize) {
     EXPECT_LE(msm_window_bits(16), msm_window_bits(1 << 12));
     EXPECT_LE(msm_window_bits(1 << 12), msm_window_bits(1 << 20));
