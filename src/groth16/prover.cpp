@@ -65,7 +65,7 @@ std::size_t evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector
         const Limbs& ws = w[s];
         if ((ws[0] | ws[1] | ws[2] | ws[3]) == 0) continue;  // most signals of a bit-heavy witness
         const Fr k = Fr::from_mont(limbs_from_le(p + 12));
-        const Fr term = k * Fr::from_mont(w[s]);
+        const Fr term = k * Fr::from_mont(ws);
         ++products;
         if (m == 0) {
             a[c] += term;
@@ -429,9 +429,8 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
         opts.timings->g2_adds = job_b2.additions();
         opts.timings->h_adds = job_h.additions();
         // QAP: one product per coefficient of a non-zero witness value, one per constraint for C.
-        // NTT: per polynomial an
-        // inverse transform with its coset scaling and a forward one, n/2 log n products each
-        // (twiddles of 1 skipped or not), then A*B - C.
+        // NTT: per polynomial an inverse transform with its coset scaling and a forward one,
+        // n/2 log n products each (twiddles of 1 skipped or not), then A*B - C.
         const std::uint64_t log_n = zk.log_domain_size();
         opts.timings->qap_muls = qap_products.load();
         opts.timings->ntt_muls = 3 * (n * log_n + n) + n;

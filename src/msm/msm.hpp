@@ -72,8 +72,9 @@ public:
     // endomorphism images, and the digits (only once the jobs sharing them have finished too).
     void release_bases();
     void release_digits();
-    // Point additions done so far by run_task (into buckets, plus two per non-empty bucket to sum them, plus
-    // the additions of the scalar-1 sums): the operation count behind the per-phase floors.
+    // Point additions done so far by run_task (into buckets, plus two per non-empty bucket to sum
+    // them, plus the additions of the scalar-1 sums): the operation count behind the per-phase
+    // floors.
     std::uint64_t additions() const { return adds_.load(std::memory_order_relaxed); }
 
 private:
