@@ -21,59 +21,45 @@ constexpr Limbs kGlvBetaG1 = {0x5763473177fffffeull, 0xd4f263f1acdb5c4full, 0x59
 constexpr Limbs kGlvBetaG2 = {0xe4bd44e5607cfd48ull, 0xc28f069fbb966e3dull, 0x5e6dd9e7e0acccb0ull,
                               0x30644e72e131a029ull};
 
-// floor(a * b / 2^256)
-Limbs mul_high(const Limbs& a, const Limbs& b) {
-    u64 t[8] = {};
+// floor(k * g / 2^256) for g of `gl` limbs (the result has at most gl limbs).
+template <int gl>
+Limbs mul_high(const Limbs& k, const Limbs& g) {
+    u64 t[4 + gl] = {};
     for (int i = 0; i < 4; ++i) {
         u64 carry = 0;
-        for (int j = 0; j < 4; ++j) {
-            const u128 x = (u128)a[i] * b[j] + t[i + j] + carry;
+        for (int j = 0; j < gl; ++j) {
+            const u128 x = (u128)k[i] * g[j] + t[i + j] + carry;
             t[i + j] = (u64)x;
             carry = (u64)(x >> 64);
         }
-        t[i + 4] = carry;
+        t[i + gl] = carry;
     }
-    return {t[4], t[5], t[6], t[7]};
-}
-
-// a * b mod 2^256
-Limbs mul_low(const Limbs& a, const Limbs& b) {
-    Limbs t{};
-    for (int i = 0; i < 4; ++i) {
-        u64 carry = 0;
-        for (int j = 0; i + j < 4; ++j) {
-            const u128 x = (u128)a[i] * b[j] + t[i + j] + carry;
-            t[i + j] = (u64)x;
-            carry = (u64)(x >> 64);
-        }
-    }
-    return t;
-}
-
-Limbs sub_wrap(const Limbs& a, const Limbs& b) {
-    Limbs r;
-    u64 br = 0;
-    for (int i = 0; i < 4; ++i) r[i] = kernels::subb(a[i], b[i], br);
+    Limbs r{};
+    for (int j = 0; j < gl; ++j) r[j] = t[4 + j];
     return r;
 }
 
-// Two's complement value (small in magnitude) to sign and magnitude.
-bool to_magnitude(Limbs& x) {
-    if (!(x[3] >> 63)) return false;
-    x = sub_wrap(Limbs{}, x);
-    return true;
-}
+u128 low128(const Limbs& a) { return ((u128)a[1] << 64) | a[0]; }
 
+// A two's complement value mod 2^128 of magnitude below 2^127, as sign and magnitude.
+bool to_magnitude(u128 x, Limbs& out) {
+    const bool neg = (x >> 127) != 0;
+    if (neg) x = (u128)0 - x;
+    out = {(u64)x, (u64)(x >> 64), 0, 0};
+    return neg;
+}
 }  // namespace
 
 GlvSplit glv_split(const Limbs& k) {
-    const Limbs c1 = mul_high(k, kGlvG1), c2 = mul_high(k, kGlvG2);
-    // k1 = k - c1 a1 - c2 a2, k2 = -c1 b1 - c2 b2 = c1 |b1| - c2 b2, all mod 2^256.
+    // c1 = round(k b2 / r) < 2^65 and c2 = round(k |b1| / r) < 2^128 (as floors of products with
+    // precomputed reciprocals). k1 = k - c1 a1 - c2 a2 and k2 = c1 |b1| - c2 b2 are below 2^127 in
+    // magnitude, so they are computed mod 2^128 only.
+    const u128 c1 = low128(mul_high<2>(k, kGlvG1)), c2 = low128(mul_high<3>(k, kGlvG2));
+    const u128 k1 = low128(k) - c1 * low128(kGlvA1) - c2 * low128(kGlvA2);
+    const u128 k2 = c1 * low128(kGlvB1Neg) - c2 * low128(kGlvB2);
     GlvSplit s;
-    s.k1 = sub_wrap(sub_wrap(k, mul_low(c1, kGlvA1)), mul_low(c2, kGlvA2));
-    s.k2 = sub_wrap(mul_low(c1, kGlvB1Neg), mul_low(c2, kGlvB2));
-    s.neg1 = to_magnitude(s.k1);
-    s.neg2 = to_magnitude(s.k2);
+    s.neg1 = to_magnitude(k1, s.k1);
+    s.neg2 = to_magnitude(k2, s.k2);
     return s;
 }
 

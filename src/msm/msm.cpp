@@ -51,14 +51,13 @@ void recode_scalar(const Limbs& k, bool neg, unsigned c, unsigned nwin, std::int
             if (limb + 1 < 4) two |= (unsigned __int128)k[limb + 1] << 64;
             raw = (std::uint32_t)((two >> off) & (unsigned)(full - 1));
         }
+        // Without branches: the carry is a coin flip per window, which a predictor cannot learn.
         std::int32_t d = (std::int32_t)raw + carry;
-        if (d > half || (d == half && !neg && w + 1 < nwin)) {
-            d -= full;
-            carry = 1;
-        } else {
-            carry = 0;
-        }
-        if (neg) d = -d;
+        const bool half_carries = !neg && w + 1 < nwin;
+        carry = std::int32_t(d > half) | (std::int32_t(d == half) & std::int32_t(half_carries));
+        d -= carry * full;
+        const std::int32_t sign = -std::int32_t(neg);  // 0 or all ones
+        d = (d ^ sign) - sign;
         if (d > INT16_MAX || d < INT16_MIN) throw std::logic_error("msm: scalar digit out of range");
         out[w] = (std::int16_t)d;
     }
@@ -92,6 +91,27 @@ MsmPlan plan_for(std::size_t n_scalars) {
     return best;
 }
 
+// How many points ahead accumulate_window prefetches the bases.
+constexpr std::size_t kBaseAhead = 6;
+
+// p, or -p when neg (p is not infinity), selected by mask rather than by a branch on neg.
+template <class Aff>
+[[gnu::always_inline]] inline Aff with_sign(const Aff& p, bool neg) {
+    using Word = std::uint64_t;
+    static_assert(sizeof(p.y) % sizeof(Word) == 0);
+    constexpr std::size_t kWords = sizeof(p.y) / sizeof(Word);
+    const auto ny = -p.y;
+    Word a[kWords], m[kWords];
+    std::memcpy(a, &p.y, sizeof a);
+    std::memcpy(m, &ny, sizeof m);
+    const Word mask = Word(0) - Word(neg);
+    for (std::size_t k = 0; k < kWords; ++k) a[k] = (m[k] & mask) | (a[k] & ~mask);
+    Aff r;
+    r.x = p.x;
+    std::memcpy(static_cast<void*>(&r.y), a, sizeof a);
+    return r;
+}
+
 // Adds window w of points [b, e) into buckets and sums them. Point i contributes P_i with digit
 // wd[2i] and phi(P_i) = (endo_x[i], y_i) with digit wd[2i+1] (wd: this window's digits).
 template <class J, class Buckets>
@@ -100,15 +120,26 @@ J accumulate_window(const std::uint8_t* bases, const decltype(J::Aff::x)* endo_x
     using Aff = typename J::Aff;
     Buckets buckets(nbuckets);
     std::uint64_t count = 0;
+    // Digit d adds sign(d) P to bucket |d| - 1. The sign is random, so it selects -y or y by
+    // mask rather than by a branch the predictor would miss half the time.
     auto put = [&](std::int32_t d, const Aff& p) {
         ++count;
-        if (d > 0) {
+        const std::uint32_t s = (std::uint32_t)(d >> 31);  // all ones when d < 0
+        if constexpr (sizeof(Aff) == 64) {
+            buckets.add(((std::uint32_t)d ^ s) - s - 1, with_sign(p, s != 0));
+        } else if (d > 0) {
             buckets.add((std::uint32_t)(d - 1), p);
         } else {
             buckets.add((std::uint32_t)(-d - 1), p.neg());
         }
     };
     for (std::size_t i = b; i < e; ++i) {
+        // The points stream in order; ask for them a few ahead (a G2 point spans two lines).
+        if (i + kBaseAhead < e) {
+            const std::uint8_t* ahead = bases + (i + kBaseAhead) * sizeof(Aff);
+            __builtin_prefetch(ahead);
+            if constexpr (sizeof(Aff) > 64) __builtin_prefetch(ahead + 64);
+        }
         const std::int32_t d1 = wd[2 * i], d2 = wd[2 * i + 1];
         if ((d1 | d2) == 0) continue;
         const Aff p = load<J>(bases + i * sizeof(Aff));
