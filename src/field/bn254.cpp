@@ -68,10 +68,56 @@ void mul_n(Fq2* r, const Fq2* a, const Fq2* b, std::size_t n) {
     }
 }
 
+namespace {
+// c0^2 + c1^2 in Fq: two 512-bit products and one reduction (their sum is below 2p^2 < p 2^256).
+template <class K>
+[[gnu::always_inline]] inline Fq norm(const Fq2& x) {
+    using kernels::u64;
+    u64 t0[8], t1[8];
+    K::mul(t0, x.c0.v.data(), x.c0.v.data());
+    K::mul(t1, x.c1.v.data(), x.c1.v.data());
+    u64 c = 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) t0[i] = kernels::addc(t0[i], t1[i], c);
+    Fq r;
+    K::redc(r.v.data(), t0, Fq::MOD.data(), Fq::INV);
+    return r;
+}
+
+// Montgomery's trick on the norms: 1/x = conj(x)/N(x) with N(x) = c0^2 + c1^2 in Fq. Per element
+// a norm (about 1.3 Fq products), three Fq products for the trick and two for the conjugate:
+// about 6.3 Fq products instead of three Fq2 products (nine). The trick runs in four
+// interleaved chains; scratch[i] holds the chain's prefix before i (c0) and N_i (c1).
+template <class K, class Mul>
+void batch_inverse_by_norms(Fq2* xs, std::size_t n, Fq2* scratch, Mul mul) {
+    Fq acc[4] = {Fq::one(), Fq::one(), Fq::one(), Fq::one()};
+    for (std::size_t i = 0; i < n; ++i) {
+        scratch[i].c0 = acc[i & 3];
+        if (xs[i].is_zero()) continue;  // zeros stay zero (a nonzero x has a nonzero norm)
+        const Fq nm = norm<K>(xs[i]);
+        scratch[i].c1 = nm;
+        acc[i & 3] = mul(acc[i & 3], nm);
+    }
+    const Fq a01 = mul(acc[0], acc[1]), a23 = mul(acc[2], acc[3]);
+    const Fq t = mul(a01, a23).inverse_vartime();
+    const Fq t01 = mul(t, a23), t23 = mul(t, a01);
+    Fq inv[4] = {mul(t01, acc[1]), mul(t01, acc[0]), mul(t23, acc[3]), mul(t23, acc[2])};
+    for (std::size_t i = n; i-- > 0;) {
+        if (xs[i].is_zero()) continue;
+        const Fq in = mul(inv[i & 3], scratch[i].c0);  // 1/N_i
+        inv[i & 3] = mul(inv[i & 3], scratch[i].c1);
+        xs[i] = {mul(xs[i].c0, in), -mul(xs[i].c1, in)};
+    }
+}
+}  // namespace
+
 void batch_inverse(Fq2* xs, std::size_t n, Fq2* scratch) {
+    if (n == 0) return;
     if (!detail::use_ifma<Fq>(n)) {
-        batch_inverse<Fq2>(xs, n, scratch);
-        return;
+#if defined(__x86_64__)
+        if (kernels::kHaveAdx) return batch_inverse_by_norms<kernels::WideAdx>(xs, n, scratch, MulAdx{});
+#endif
+        return batch_inverse_by_norms<kernels::WidePortable>(xs, n, scratch, MulPortable{});
     }
     // 1/x = conj(x) / (c0^2 + c1^2): one batch inversion in Fq of the norms.
     Fq* x = fq_array(xs);
