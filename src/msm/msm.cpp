@@ -228,8 +228,9 @@ void MsmJob<J>::recode_digits(const Limbs* scalars, std::size_t lo, std::size_t 
         // plain sum of such points (sum_ones) rather than into window 0's bucket 1, where every
         // one of them would conflict with the others.
         const bool one = k[0] == 1 && (k[1] | k[2] | k[3]) == 0;
-        ones_[i] = one ? 1 : 0;
-        if (one || (k[0] | k[1] | k[2] | k[3]) == 0) {
+        const bool zero = (k[0] | k[1] | k[2] | k[3]) == 0;
+        ones_[i] = one ? kScalarOne : zero ? kScalarZero : 0;
+        if (one || zero) {
             for (unsigned w = 0; w < nwin_; ++w) out[w * dig_stride_ + 2 * i] = out[w * dig_stride_ + 2 * i + 1] = 0;
             continue;
         }
@@ -248,6 +249,7 @@ template <class J>
 void MsmJob<J>::prepare_bases(std::size_t lo, std::size_t hi) {
     using Aff = typename J::Aff;
     for (std::size_t i = lo; i < hi; ++i) {
+        if (one_[i] != 0) continue;  // scalar 0 or 1: no digits, so phi(P_i) is never read
         const Aff p = load<J>(bases_ + i * sizeof(Aff));
         endo_x_[i] = glv_endo_x(p.x);
     }
@@ -260,7 +262,7 @@ void MsmJob<J>::run_task(std::size_t t) {
         const std::size_t b = std::min(n_, (t - nwt) * trivial_step_), e = std::min(n_, b + trivial_step_);
         partial_[t] = msm_detail::sum_ones<J>(bases_, one_, b, e);
         std::uint64_t ones = 0;
-        for (std::size_t i = b; i < e; ++i) ones += one_[i];
+        for (std::size_t i = b; i < e; ++i) ones += one_[i] == kScalarOne;
         adds_.fetch_add(ones, std::memory_order_relaxed);
         return;
     }

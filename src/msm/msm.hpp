@@ -54,12 +54,13 @@ public:
     // (the prover defers it to when the job starts, so that the job's endomorphism images and
     // base pages are not held in memory while other MSMs run).
     void recode_digits(const Limbs* scalars, std::size_t lo, std::size_t hi);
-    // Per-point work on bases[lo, hi) (the endomorphism images); part of recode().
+    // Per-point work on bases[lo, hi) (the endomorphism images, skipped where the scalar is 0 or
+    // 1); part of recode(). Needs the digits (its own, or the shared job's) recoded first.
     void prepare_bases(std::size_t lo, std::size_t hi);
 
     // Uses src's digits for scalars first .. first+n-1 of src instead of recoding: MSMs over the
     // same scalars (the witness) share one recoding. Needs the same window width; call before
-    // src.recode(), then call prepare_bases() (not recode()) on this job; src must outlive it.
+    // src.recode(), and prepare_bases() (not recode()) on this job after it; src must outlive it.
     template <class J2>
     void share_digits(const MsmJob<J2>& src, std::size_t first);
     unsigned window_bits() const { return c_; }
@@ -86,7 +87,10 @@ private:
     bool affine_;
     BigArray<std::int16_t> digits_;  // window-major: for window w, (k1, k2) digit pairs of every point
     const std::int16_t* dig_;         // digits_, or a shared job's
-    BigArray<std::uint8_t> ones_;     // 1 where the scalar is 1 (its digits are then all 0)
+    // Per point: kScalarOne or kScalarZero where the scalar is 1 or 0 (its digits are then all
+    // 0; the 1s are summed apart), else 0.
+    static constexpr std::uint8_t kScalarOne = 1, kScalarZero = 2;
+    BigArray<std::uint8_t> ones_;
     const std::uint8_t* one_;         // ones_, or a shared job's
     std::size_t ntrivial_ = 0, trivial_step_ = 0;  // tasks summing the scalar-1 points, points each
     std::size_t dig_stride_;          // int16s per window row

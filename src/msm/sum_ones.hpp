@@ -10,7 +10,7 @@
 
 namespace peregrine::msm_detail {
 
-// The sum of the points P_i, b <= i < e, whose flag one[i] is set (bases: affine points in the file
+// The sum of the points P_i, b <= i < e, whose flag one[i] is 1 (bases: affine points in the file
 // layout, see msm.hpp), by a tree of batched affine additions: the points are gathered in blocks
 // and added in pairs, each round with one shared inversion (about 6 products per addition), until
 // few are left; those go into a Jacobian sum.
@@ -29,7 +29,7 @@ J sum_ones(const std::uint8_t* bases, const std::uint8_t* one, std::size_t b, st
     for (std::size_t i = b; i < e;) {
         pts.clear();
         for (; i < e && pts.size() < kBlock; ++i) {
-            if (!one[i]) continue;
+            if (one[i] != 1) continue;  // 1: the scalar is 1 (MsmJob::kScalarOne)
             Aff p;
             std::memcpy(static_cast<void*>(&p), bases + i * sizeof(Aff), sizeof p);
             if (!p.is_infinity()) pts.push_back(p);
