@@ -35,14 +35,16 @@ public:
 
 private:
     friend class CosetRoundTrip;
-    void transform(Fr* a, const std::vector<Fr>& tw, ThreadPool& pool) const;
+    void transform(Fr* a, bool inverse, ThreadPool& pool) const;
     // a_i <- a_i * c * g^i.
     static void scale_by_powers_times(Fr* a, std::size_t n, const Fr& c, const Fr& g, ThreadPool& pool);
 
     unsigned log_n_;
     std::size_t n_;
     Fr root_;
-    std::vector<Fr> tw_, itw_;  // w^i and w^-i for i < n/2
+    // Twiddles of stage s (butterflies 2^s apart) at [2^s, 2^(s+1)): the powers of a primitive
+    // 2^(s+1)-th root; the inverse transform derives its own from them.
+    std::vector<Fr> tw_;
     Fr n_inv_;
 };
 
@@ -65,7 +67,7 @@ private:
         std::atomic<std::size_t> next{0}, done{0};
         Step(std::size_t p, std::function<void(std::size_t)> f) : pieces(p), fn(std::move(f)) {}
     };
-    void add_transform(const std::vector<Fr>& tw);
+    void add_transform(bool inverse);
 
     const Domain& d_;
     Fr* a_;

@@ -141,3 +141,61 @@ TEST(Ntt, CosetRoundTripMatchesIfftScaledThenFft) {
         }
     }
 }
+
+// The butterflies keep values unreduced (below 4p) between stages and read the inverse twiddles
+// from the forward table: fft and ifft against a naive DFT at every size up to 2^9, and spot
+// evaluations above (the first global stages from 2^11, the odd-stage reductions at both ends).
+TEST(Ntt, FftAndIfftMatchNaiveDft) {
+    ThreadPool one(1), pool(2);
+    for (unsigned logn = 1; logn <= 12; ++logn) {
+        Domain d(logn);
+        const std::size_t n = d.size();
+        const auto c = random_vec(n, 500 + logn);
+        const Fr root_inv = d.root().inverse(), n_inv = Fr::from_u64(n).inverse();
+        std::vector<std::size_t> idx;
+        if (logn <= 9) {
+            for (std::size_t i = 0; i < n; ++i) idx.push_back(i);
+        } else {
+            idx = {0, 1, 2, 3, n / 4, n / 2 - 1, n / 2, n / 2 + 1, n - 2, n - 1, 1023 % n, 777 % n};
+        }
+        for (ThreadPool* p : {&one, &pool}) {
+            auto e = c, v = c;
+            d.fft(e.data(), *p);
+            d.ifft(v.data(), *p);
+            for (std::size_t i : idx) {
+                EXPECT_EQ(e[i], eval(c, d.root().pow((u64)i))) << "fft logn=" << logn << " i=" << i;
+                EXPECT_EQ(v[i], eval(c, root_inv.pow((u64)i)) * n_inv) << "ifft logn=" << logn << " i=" << i;
+            }
+        }
+    }
+}
+
+// All-maximal inputs (p - 1 everywhere) drive the unreduced sums to their largest values.
+TEST(Ntt, ExtremeInputsRoundTrip) {
+    ThreadPool one(1);
+    for (unsigned logn : {1u, 4u, 11u, 17u}) {
+        Domain d(logn);
+        std::vector<Fr> v(d.size(), -Fr::one());
+        for (std::size_t i = 1; i < v.size(); i += 3) v[i] = Fr::zero();
+        auto w = v;
+        d.fft(w.data(), one);
+        for (std::size_t i : {std::size_t(0), std::size_t(1), d.size() - 1}) EXPECT_EQ(w[i], eval(v, d.root().pow((u64)i)));
+        for (const Fr& x : w) EXPECT_TRUE(Fr::is_canonical(x.v));
+        d.ifft(w.data(), one);
+        EXPECT_TRUE(w == v) << "logn=" << logn;
+    }
+}
+
+TEST(Ntt, IfftIsInverseEvaluationAt2To17) {
+    ThreadPool one(1), pool(3);
+    Domain d(17);
+    const auto c = random_vec(d.size(), 917);
+    const Fr root_inv = d.root().inverse(), n_inv = Fr::from_u64(d.size()).inverse();
+    for (ThreadPool* p : {&one, &pool}) {
+        auto v = c;
+        d.ifft(v.data(), *p);
+        for (std::size_t i : {std::size_t(0), std::size_t(5), std::size_t(1024), d.size() / 2 + 3, d.size() - 1}) {
+            EXPECT_EQ(v[i], eval(c, root_inv.pow((u64)i)) * n_inv) << "i=" << i;
+        }
+    }
+}
