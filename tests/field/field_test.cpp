@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "field/bn254.hpp"
+#include "field/inverse.hpp"
 #include "test_util.hpp"
 
 using namespace peregrine;
@@ -194,6 +195,104 @@ TEST(Fp, BatchInverse) {
             EXPECT_TRUE(inv[i].is_zero());
         } else {
             EXPECT_EQ(xs[i] * inv[i], Fr::one());
+        }
+    }
+}
+
+// Inputs that stress the divstep inversion: small values, m - small, powers of two, runs of ones
+// and zeros at every length, alternating bits, and the same values' negations.
+std::vector<mpz_class> inversion_edge_values(const mpz_class& m) {
+    std::vector<mpz_class> v;
+    for (int i = 1; i <= 64; ++i) v.push_back(i);
+    for (int i = 1; i <= 16; ++i) v.push_back(m - i);
+    v.push_back(m / 2);
+    v.push_back(m / 2 + 1);
+    v.push_back(m / 3);
+    for (int k = 1; k < 254; ++k) {
+        const mpz_class p = mpz_class(1) << k;
+        v.push_back(p);
+        v.push_back(p - 1);                           // k ones
+        v.push_back(p + 1);
+        v.push_back(((mpz_class(1) << 253) - 1) - (p - 1));  // ones above k zeros
+        v.push_back(m - p);
+        v.push_back((p - 1) << (253 - k));  // k ones at the top
+    }
+    mpz_class alt = 0;
+    for (int i = 0; i < 126; ++i) alt = (alt << 2) | 1;
+    v.push_back(alt);
+    v.push_back(alt << 1);
+    for (int run = 2; run < 64; run += 3) {  // blocks of `run` ones and zeros
+        mpz_class x = 0;
+        for (int i = 0; i < 253; ++i) x = (x << 1) | ((i / run) % 2);
+        v.push_back(x);
+    }
+    const std::size_t n = v.size();
+    for (std::size_t i = 0; i < n; ++i) v.push_back(m - v[i] % m);
+    std::vector<mpz_class> r;
+    for (const mpz_class& x : v) {
+        const mpz_class y = x % m;
+        if (y != 0) r.push_back(y);
+    }
+    return r;
+}
+
+TYPED_TEST(FieldTest, VartimeInverseMatchesGmp) {
+    using F = TypeParam;
+    const mpz_class m = to_mpz(F::MOD);
+    std::mt19937_64 rng(11);
+    std::vector<mpz_class> vals = inversion_edge_values(m);
+    const int n_random = kSlowBuild ? 500 : 5000;
+    for (int i = 0; i < n_random; ++i) vals.push_back(to_mpz(random_below(rng, F::MOD)));
+    vals.erase(std::remove(vals.begin(), vals.end(), mpz_class(0)), vals.end());
+    const mpz_class R = (mpz_class(1) << 256) % m;
+    std::size_t i = 0;
+    for (const mpz_class& x : vals) {
+        mpz_class inv;
+        ASSERT_NE(mpz_invert(inv.get_mpz_t(), x.get_mpz_t(), m.get_mpz_t()), 0);
+        // As the canonical value (the inversion sees x R mod m) ...
+        const F a = F::from_canonical(from_mpz(x));
+        const F ai = a.inverse_vartime();
+        ASSERT_EQ(to_mpz(ai.to_canonical()), inv) << x.get_str(16);
+        ASSERT_EQ(a * ai, F::one()) << x.get_str(16);
+        if (i++ % 16 == 0) ASSERT_EQ(ai, a.inverse()) << x.get_str(16);  // the Fermat power
+        // ... and as the Montgomery representation itself, so that the edge values reach the
+        // divsteps unchanged: the element is x / R, its inverse R / x, stored as R^2 / x.
+        const F b = F::from_mont(from_mpz(x));
+        ASSERT_EQ(to_mpz(b.inverse_vartime().v), (inv * R % m) * R % m) << x.get_str(16);
+        // The raw routine, unscaled and with a random scale.
+        ASSERT_EQ(to_mpz(detail::inverse_vartime(from_mpz(x), Limbs{1, 0, 0, 0}, detail::make_inv_modulus(F::MOD))),
+                  inv)
+            << x.get_str(16);
+        const Limbs s = random_below(rng, F::MOD);
+        ASSERT_EQ(to_mpz(detail::inverse_vartime(from_mpz(x), s, detail::make_inv_modulus(F::MOD))),
+                  inv * to_mpz(s) % m)
+            << x.get_str(16);
+    }
+    // Zero maps to zero, as batch_inverse and the Fermat inverse expect.
+    EXPECT_TRUE(F::zero().inverse_vartime().is_zero());
+    EXPECT_TRUE(is_zero(detail::inverse_vartime(Limbs{0, 0, 0, 0}, F::R2, detail::make_inv_modulus(F::MOD))));
+    // The compile-time constant: m m^-1 = 1 mod 2^62.
+    static constexpr detail::InvModulus kMod = detail::make_inv_modulus(F::MOD);
+    static_assert(((kMod.m_inv62 * F::MOD[0]) & detail::kM62) == 1);
+}
+
+TEST(Fp, VartimeInverseOtherModuli) {
+    // Any odd modulus below 2^256: primes of other sizes and an odd composite (inverting its units).
+    std::mt19937_64 rng(13);
+    const std::vector<mpz_class> mods = {
+        mpz_class("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", 16),  // secp256k1 p
+        mpz_class("1000000000000000000000000000000000000000000000000000000000000001", 16) * 5 + 2,
+        (mpz_class(1) << 127) - 1, mpz_class(1000003), mpz_class(3)};
+    for (const mpz_class& m : mods) {
+        ASSERT_TRUE(mpz_odd_p(m.get_mpz_t()));
+        const Limbs ml = from_mpz(m);
+        const detail::InvModulus mod = detail::make_inv_modulus(ml);
+        for (int i = 0; i < 500; ++i) {
+            const mpz_class x = i < 20 ? mpz_class(m - 1 - i) : to_mpz(random_below(rng, ml));
+            mpz_class inv;
+            if (x <= 0 || mpz_invert(inv.get_mpz_t(), x.get_mpz_t(), m.get_mpz_t()) == 0) continue;
+            ASSERT_EQ(to_mpz(detail::inverse_vartime(from_mpz(x), Limbs{1, 0, 0, 0}, mod)), inv)
+                << m.get_str(16) << " " << x.get_str(16);
         }
     }
 }
