@@ -281,7 +281,7 @@ if [ "$do_arm64" = 1 ]; then
     c=$(buildah from --pull=never --arch "$other" "$aw")
     mnt=$(buildah mount "$c")
     want=00b7; [ "$other" = arm64 ] || want=003e
-    for f in usr/local/bin/peregrine usr/local/bin/prover usr/local/bin/verifier usr/local/lib/libperegrine.so.0 \
+    for f in usr/local/bin/peregrine usr/local/bin/peregrine-serve usr/local/bin/prover usr/local/bin/verifier usr/local/lib/libperegrine.so.0 \
              srv/peregrine/circuits/multiplier/libmultiplier-witness.so srv/peregrine/circuits/multiplier/multiplier-witness; do
         m=$(od -An -t x2 -j 18 -N 2 "$mnt/$f" | tr -d ' ')
         [ "$m" = "$want" ] || fail "$aw:/$f: ELF machine $m, expected $want ($other)"

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/server.hpp"
+
 namespace peregrine::cli {
 
 struct Commands {
@@ -23,5 +25,11 @@ void add_setup_commands(CLI::App& app, Commands& cmds);
 void add_zkey_commands(CLI::App& app, Commands& cmds);
 // cli/solidity_cmds.cpp: export solidity | calldata (under the existing `export` subcommand)
 void add_solidity_commands(CLI::App& export_cmd, Commands& cmds);
+
+// `serve`: the HTTP service and its libraries (cpp-httplib, OpenSSL, hiredis) are linked only into
+// peregrine-serve, the same command line with cli/serve_run.cpp; `peregrine` has cli/serve_exec.cpp,
+// which runs peregrine-serve (installed beside it) with the same arguments. Loading those
+// libraries cost every other command ~5 ms of start-up. argv as given to main.
+int run_serve(const server::ServeOptions& opts, int argc, char** argv);
 
 }  // namespace peregrine::cli

@@ -351,7 +351,7 @@ int main(int argc, char** argv) {
             return witness::circuit_build(bo);
         }
         if (*wit) return cmd_witness(w_dir, w_input, w_out, w_verbose);
-        if (*serve) return server::serve(so);
+        if (*serve) return cli::run_serve(so, argc, argv);
         if (*full) return cmd_fullprove(f_dir, f_zkey, f_input, f_proof, f_public, f_threads, f_verbose, f_no_verify);
         for (auto& [sub, run] : more.runs) {
             if (*sub) return run();
