@@ -72,8 +72,8 @@ struct MsmPlan {
 MsmPlan plan_for(std::size_t n_scalars) {
     const std::size_t n = 2 * n_scalars;  // GLV: two points of half-size scalars per scalar
     // Cost model in field multiplications per window. Accumulation: ~11 per point with Jacobian
-    // buckets, ~7 with batched affine ones plus one inversion (~400) per batch of nbuckets/4
-    // (at most 2048, as in AffineBuckets).
+    // buckets, ~7 with batched affine ones plus one inversion (~80 since the divstep inversion,
+    // field/inverse.hpp; ~400 before) per batch of nbuckets/4 (at most 2048, as in AffineBuckets).
     // Reduction: two additions per bucket, ~32 Jacobian; with affine buckets the segmented
     // reduction costs one to two accumulated points per bucket (G1 at 2^16 on Zen 3, ADX: 13-
     // to 16-bit windows within 4% of each other), so 12: 13-bit windows up to 2^16 scalars (the
@@ -84,7 +84,7 @@ MsmPlan plan_for(std::size_t n_scalars) {
         const double nb = double(1u << (c - 1)), w = windows_for(c);
         const double jac = w * (11.0 * (double)n + 32.0 * nb);
         const double batch = std::clamp(nb / 4, 16.0, 2048.0);
-        const double aff = w * ((7.0 + 400.0 / batch) * (double)n + 12.0 * nb);
+        const double aff = w * ((7.0 + 80.0 / batch) * (double)n + 12.0 * nb);
         if (jac < best_cost) best_cost = jac, best = {c, false};
         if (aff < best_cost) best_cost = aff, best = {c, true};
     }
