@@ -225,9 +225,10 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     pool.parallel_for(nv, [&](std::size_t lo, std::size_t hi) { job_a.recode_digits(w.data(), lo, hi); });
     const bool drop = opts.release_key_pages && in_readonly_file_mapping(zk.points_a());
     if (drop) {
-        // The map is populated when the key is opened; only B2's points (the first MSM) and the
-        // coefficients are needed now. The other sections are faulted back in (from the page
-        // cache, many pages per fault) when their MSM starts.
+        // Only B2's points (the first MSM) and the coefficients are needed now: pages of the
+        // other sections that are mapped (touched by an earlier proof with this key) are let go.
+        // They are faulted back in (from the page cache, many pages per fault) when their MSM
+        // starts.
         drop_pages(zk.points_a(), nv * sizeof(G1Affine));
         drop_pages(zk.points_b1(), nv * sizeof(G1Affine));
         drop_pages(zk.points_c(), nc * sizeof(G1Affine));
