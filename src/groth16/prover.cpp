@@ -23,6 +23,7 @@
 #include "groth16/verifier.hpp"
 #include "msm/msm.hpp"
 #include "poly/ntt.hpp"
+#include "util/big_array.hpp"
 #include "util/random.hpp"
 
 namespace peregrine {
@@ -47,8 +48,7 @@ std::int64_t thread_cpu_ns() {
 // Only the constraints in [lo, hi) are evaluated (every coefficient is checked), so that ranges can
 // be evaluated at once on several threads.
 // Returns the number of products done (coefficients of non-zero witness values in the range).
-std::size_t evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, std::vector<Fr>& a, std::vector<Fr>& b,
-                        std::uint32_t lo, std::uint32_t hi) {
+std::size_t evaluate_ab(const Zkey& zk, const std::vector<Limbs>& w, Fr* a, Fr* b, std::uint32_t lo, std::uint32_t hi) {
     std::size_t products = 0;
     const std::uint8_t* p = zk.coeffs();
     const std::uint32_t n = zk.n_coeffs(), dom = zk.domain_size(), nv = zk.n_vars();
@@ -257,7 +257,11 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
     std::atomic<std::int64_t> ns_ntt{0}, ns_qap{0};
     std::atomic<std::uint64_t> qap_products{0};  // A and B's terms (zero witness values skipped), C = A*B
     std::atomic<Clock::rep> last_round_trip{0};  // when the last round trip ended
-    std::vector<Fr> a(n), b(n), c(n);
+    // A, B and C on the domain (then on the coset, then H): uninitialised, on huge pages where the
+    // kernel gives them; the QAP step zeroes its ranges of A and B, in parallel, and writes all of
+    // C. (Zero-filled vectors cost 4-5 ms of one thread before the proof at 2^16.)
+    BigArray<Fr> a_buf = alloc_big_array<Fr>(n), b_buf = alloc_big_array<Fr>(n), c_buf = alloc_big_array<Fr>(n);
+    Fr *a = a_buf.get(), *b = b_buf.get(), *c = c_buf.get();
     std::optional<Domain> dom;
     Span qap_span, combine_span;
     const std::size_t qap_ranges = std::min<std::size_t>({threads, 4, std::max<std::size_t>(1, n / 4096)});
@@ -280,6 +284,8 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
                 return;
             }
             const std::size_t lo = n * k / qap_ranges, hi = n * (k + 1) / qap_ranges;
+            std::fill(a + lo, a + hi, Fr::zero());
+            std::fill(b + lo, b + hi, Fr::zero());
             qap_products.fetch_add(evaluate_ab(zk, w, a, b, std::uint32_t(lo), std::uint32_t(hi)) + (hi - lo),
                                    std::memory_order_relaxed);
             with_mul<Fr>([&](auto mul) {
@@ -311,9 +317,9 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
             ensure_qap();
             ThreadPool::check_cancelled();
             const std::int64_t ct = thread_cpu_ns();
-            std::vector<Fr>& v = i == 0 ? a : i == 1 ? b : c;
+            Fr* v = i == 0 ? a : i == 1 ? b : c;
             // Pieces small enough that an idle thread can join a round trip late and share it.
-            trips[i].emplace(*dom, v.data(), shift, threads == 1 ? 1 : 4 * std::size_t(threads));
+            trips[i].emplace(*dom, v, shift, threads == 1 ? 1 : 4 * std::size_t(threads));
             started[i].store(true, std::memory_order_release);
             trips[i]->work();
             ns_ntt.fetch_add(thread_cpu_ns() - ct, std::memory_order_relaxed);
@@ -352,9 +358,9 @@ Proof groth16_prove(const Zkey& zk, const std::vector<Limbs>& w, ThreadPool& poo
             combine_span.add(tc, Clock::now());
         });
         std::call_once(free_once, [&] {
-            std::vector<Fr>().swap(a);
-            std::vector<Fr>().swap(b);
-            std::vector<Fr>().swap(c);
+            a_buf.reset();
+            b_buf.reset();
+            c_buf.reset();
             // Wall time of the round trips (from the QAP's end to the last one's end; the H
             // tasks may start much later) plus that of this step.
             const Clock::time_point last{Clock::duration(last_round_trip.load())};
