@@ -74,22 +74,33 @@ struct Trans {
     return eta;
 }
 
+// The upper limbs of (x, y) <- (T (x, y) + (kx, ky) m) / 2^62, given cx, cy: the low limbs' sums
+// already shifted down by 62 (their low 62 bits are zero). With WithM false the m terms are left
+// out (kx, ky and m unused).
+template <bool WithM>
+[[gnu::always_inline]] inline void rows_shifted(S62& x, S62& y, const Trans& t, i128 cx, i128 cy, i64 kx, i64 ky,
+                                                const S62& m) {
+    for (int i = 1; i < 5; ++i) {
+        cx += i128(t.u) * x.l[i] + i128(t.v) * y.l[i];
+        cy += i128(t.q) * x.l[i] + i128(t.r) * y.l[i];
+        if constexpr (WithM) {
+            cx += i128(kx) * m.l[i];
+            cy += i128(ky) * m.l[i];
+        }
+        x.l[i - 1] = i64(u64(cx) & kM62);
+        y.l[i - 1] = i64(u64(cy) & kM62);
+        cx >>= 62;
+        cy >>= 62;
+    }
+    x.l[4] = i64(cx);
+    y.l[4] = i64(cy);
+}
+
 // (f, g) <- T (f, g) / 2^62, exact (the low 62 bits of both products are zero by construction).
 [[gnu::always_inline]] inline void update_fg(S62& f, S62& g, const Trans& t) {
-    i128 cf = i128(t.u) * f.l[0] + i128(t.v) * g.l[0];
-    i128 cg = i128(t.q) * f.l[0] + i128(t.r) * g.l[0];
-    cf >>= 62;
-    cg >>= 62;
-    for (int i = 1; i < 5; ++i) {
-        cf += i128(t.u) * f.l[i] + i128(t.v) * g.l[i];
-        cg += i128(t.q) * f.l[i] + i128(t.r) * g.l[i];
-        f.l[i - 1] = i64(u64(cf) & kM62);
-        g.l[i - 1] = i64(u64(cg) & kM62);
-        cf >>= 62;
-        cg >>= 62;
-    }
-    f.l[4] = i64(cf);
-    g.l[4] = i64(cg);
+    const i128 cf = i128(t.u) * f.l[0] + i128(t.v) * g.l[0];
+    const i128 cg = i128(t.q) * f.l[0] + i128(t.r) * g.l[0];
+    rows_shifted<false>(f, g, t, cf >> 62, cg >> 62, 0, 0, f);
 }
 
 // (d, e) <- T (d, e) / 2^62 mod m, keeping both in (-2m, m).
@@ -109,18 +120,7 @@ struct Trans {
     ce_m -= i64((mod.m_inv62 * u64(ce) + u64(ce_m)) & kM62);
     cd += i128(cd_m) * mod.m.l[0];
     ce += i128(ce_m) * mod.m.l[0];
-    cd >>= 62;
-    ce >>= 62;
-    for (int i = 1; i < 5; ++i) {
-        cd += i128(t.u) * d.l[i] + i128(t.v) * e.l[i] + i128(cd_m) * mod.m.l[i];
-        ce += i128(t.q) * d.l[i] + i128(t.r) * e.l[i] + i128(ce_m) * mod.m.l[i];
-        d.l[i - 1] = i64(u64(cd) & kM62);
-        e.l[i - 1] = i64(u64(ce) & kM62);
-        cd >>= 62;
-        ce >>= 62;
-    }
-    d.l[4] = i64(cd);
-    e.l[4] = i64(ce);
+    rows_shifted<true>(d, e, t, cd >> 62, ce >> 62, cd_m, ce_m, mod.m);
 }
 
 // a <- a + s m for s in {-1, 0, 1} (or a <- -a with neg), renormalising the limbs.
