@@ -120,8 +120,9 @@ J accumulate_window(const std::uint8_t* bases, const decltype(J::Aff::x)* endo_x
     using Aff = typename J::Aff;
     Buckets buckets(nbuckets);
     std::uint64_t count = 0;
-    // Digit d adds sign(d) P to bucket |d| - 1. The sign is random, so it selects -y or y by
-    // mask rather than by a branch the predictor would miss half the time.
+    // Digit d adds sign(d) P to bucket |d| - 1. The sign is random: for G1 it selects -y or y by
+    // mask rather than by a branch the predictor would miss half the time; G2 keeps the branch
+    // (its eight-word select measured 1.5% slower).
     auto put = [&](std::int32_t d, const Aff& p) {
         ++count;
         const std::uint32_t s = (std::uint32_t)(d >> 31);  // all ones when d < 0
