@@ -12,6 +12,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "npm-tools: node and npm are needed (apt-get install nodejs npm)" >&2; exit 1
   fi
 fi
+# One installer at a time: tests that call this script run in parallel (ctest -j), and on a fresh
+# checkout two concurrent `npm install`s broke each other's tree.
+mkdir -p "$dir/node_modules"
+exec 9>"$dir/node_modules/.npm-tools.lock"
+flock 9
 want=$(node -e 'const p=require(process.argv[1]);console.log(Object.entries(p.dependencies).map(([k,v])=>k+"@"+v).join(" "))' "$dir/package.json")
 have=""
 for spec in $want; do
