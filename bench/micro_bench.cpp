@@ -7,6 +7,7 @@
 #include <random>
 #include <type_traits>
 
+#include "curve/batch_mul.hpp"
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
 #include "poly/ntt.hpp"
@@ -116,6 +117,27 @@ BENCHMARK(BM_MsmG1)->Args({1 << 12, 0, 0})->Args({1 << 12, 0, 1})->Args({1 << 16
     ->Args({1 << 16, 14, 1})->Args({1 << 16, 15, 1})->Args({1 << 16, 16, 1})->Args({1 << 18, 15, 1})
     ->Args({1 << 18, 16, 1})->Args({1 << 20, 15, 1})->Args({1 << 20, 16, 1})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MsmG2)->Args({1 << 16, 13, 0})->Args({1 << 16, 13, 1})->Unit(benchmark::kMillisecond);
+
+// k * P_i for n points and one scalar (zkey contribute's inner loop), per point.
+template <class J>
+void BM_MulFixed(benchmark::State& st, const typename J::Aff& gen,
+                 void (*fn)(const std::uint8_t*, std::uint8_t*, std::size_t, const Fr&, ThreadPool&)) {
+    const std::size_t n = (std::size_t)st.range(0);
+    const std::vector<typename J::Aff> pts = random_points<J>(n, gen);
+    std::vector<typename J::Aff> out(n);
+    std::mt19937_64 rng(2);
+    const Fr k = Fr::from_canonical(random_scalar(rng));
+    ThreadPool pool(1);
+    for (auto _ : st) {
+        fn(reinterpret_cast<const std::uint8_t*>(pts.data()), reinterpret_cast<std::uint8_t*>(out.data()), n, k, pool);
+        benchmark::DoNotOptimize(out.data());
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
+}
+void BM_G1MulFixed(benchmark::State& st) { BM_MulFixed<G1>(st, g1_generator(), g1_mul_fixed); }
+void BM_G2MulFixed(benchmark::State& st) { BM_MulFixed<G2>(st, g2_generator(), g2_mul_fixed); }
+BENCHMARK(BM_G1MulFixed)->Arg(1 << 14)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_G2MulFixed)->Arg(1 << 12)->Unit(benchmark::kMillisecond);
 
 void BM_Ntt(benchmark::State& st) {
     Domain d((unsigned)st.range(0));

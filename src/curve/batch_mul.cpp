@@ -28,10 +28,11 @@ constexpr std::size_t max_block() {
 template <class F>
 struct Scratch {
     explicit Scratch(std::size_t m) : den(m), scr(m), l(m), t(m) {
-        if constexpr (std::is_same_v<F, Fq>) three_halves.assign(m, Fq::from_u64(3) * Fq::from_u64(2).inverse());
+        if constexpr (std::is_same_v<F, Fq>)
+            if (detail::use_ifma<F>(m)) three_halves.assign(m, Fq::from_u64(3) * Fq::from_u64(2).inverse());
     }
     std::vector<F> den, scr, l, t;
-    std::vector<Fq> three_halves;  // for G1: a vector product (IFMA) costs less than three additions
+    std::vector<Fq> three_halves;  // for G1 with IFMA (see dbl_n)
 };
 
 // (X, Y) = 2 (X, Y) for n lanes: l = 3x^2 / 2y, x3 = l^2 - 2x, y3 = l (x - x3) - y. A lane with
@@ -40,10 +41,15 @@ struct Scratch {
 template <class F>
 void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
     mul_n(s.t.data(), X, X, n);
+    bool halves = false;  // G1 with IFMA: l = (3/2) x^2 / y, as a vector product costs less than three additions
     if constexpr (std::is_same_v<F, Fq>) {
-        std::copy(Y, Y + n, s.den.begin());
-        mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);  // l = (3/2) x^2 / y
-    } else {
+        halves = detail::use_ifma<F>(n);
+        if (halves) {
+            std::copy(Y, Y + n, s.den.begin());
+            mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);
+        }
+    }
+    if (!halves) {
         for (std::size_t i = 0; i < n; ++i) {
             s.den[i] = Y[i].dbl();
             s.t[i] = s.t[i].dbl() + s.t[i];
