@@ -35,6 +35,14 @@ struct Scratch {
     std::vector<Fq> three_halves;  // for G1 with IFMA (see dbl_n)
 };
 
+// a + b as plain 256-bit integers (no reduction); the caller bounds the sum below 2^256.
+[[gnu::always_inline]] inline Fq add_unreduced(const Fq& a, const Fq& b) {
+    Fq r;
+    kernels::u64 c = 0;
+    for (int k = 0; k < 4; ++k) r.v[k] = kernels::addc(a.v[k], b.v[k], c);
+    return r;
+}
+
 // (X, Y) = 2 (X, Y) for n lanes: l = 3x^2 / 2y, x3 = l^2 - 2x, y3 = l (x - x3) - y. A lane with
 // y = 0 (infinity, or garbage of a lane already marked bad) gets garbage, safely: zeros invert
 // to zero.
@@ -49,7 +57,19 @@ void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
             mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);
         }
     }
-    if (!halves) {
+    if constexpr (std::is_same_v<F, Fq>) {
+        // 2y < 2p and 3x^2 < 3p without reductions: a Montgomery product of any a < 2^256 (the
+        // first operand) and b < 2^256 - p keeps below a*b/2^256 + p, one subtraction from
+        // canonical when a*b < p * 2^256, as here (3p * p and p * 2p, with p < 2^254): t enters
+        // only as a first operand beside the canonical inverses, den only as the second operand
+        // of batch_inverse's canonical chains, and 2y = 0 exactly when y = 0.
+        if (!halves) {
+            for (std::size_t i = 0; i < n; ++i) {
+                s.den[i] = add_unreduced(Y[i], Y[i]);
+                s.t[i] = add_unreduced(add_unreduced(s.t[i], s.t[i]), s.t[i]);
+            }
+        }
+    } else {
         for (std::size_t i = 0; i < n; ++i) {
             s.den[i] = Y[i].dbl();
             s.t[i] = s.t[i].dbl() + s.t[i];
