@@ -49,21 +49,16 @@ struct Scratch {
 template <class F>
 void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
     mul_n(s.t.data(), X, X, n);
-    bool halves = false;  // G1 with IFMA: l = (3/2) x^2 / y, as a vector product costs less than three additions
     if constexpr (std::is_same_v<F, Fq>) {
-        halves = detail::use_ifma<F>(n);
-        if (halves) {
+        if (detail::use_ifma<F>(n)) {  // l = (3/2) x^2 / y: a vector product costs less than three additions
             std::copy(Y, Y + n, s.den.begin());
             mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);
-        }
-    }
-    if constexpr (std::is_same_v<F, Fq>) {
-        // 2y < 2p and 3x^2 < 3p without reductions: a Montgomery product of any a < 2^256 (the
-        // first operand) and b < 2^256 - p keeps below a*b/2^256 + p, one subtraction from
-        // canonical when a*b < p * 2^256, as here (3p * p and p * 2p, with p < 2^254): t enters
-        // only as a first operand beside the canonical inverses, den only as the second operand
-        // of batch_inverse's canonical chains, and 2y = 0 exactly when y = 0.
-        if (!halves) {
+        } else {
+            // 2y < 2p and 3x^2 < 3p without reductions: a Montgomery product of any a < 2^256 (the
+            // first operand) and b < 2^256 - p keeps below a*b/2^256 + p, one subtraction from
+            // canonical when a*b < p * 2^256, as here (3p * p and p * 2p, with p < 2^254): t enters
+            // only as a first operand beside the canonical inverses, den only as the second operand
+            // of batch_inverse's canonical chains, and 2y = 0 exactly when y = 0.
             for (std::size_t i = 0; i < n; ++i) {
                 s.den[i] = add_unreduced(Y[i], Y[i]);
                 s.t[i] = add_unreduced(add_unreduced(s.t[i], s.t[i]), s.t[i]);
