@@ -20,7 +20,7 @@ namespace {
 constexpr std::uint32_t kOne = 0xffffffffu;  // coefficient index meaning 1
 constexpr std::size_t kHeavy = 2048;          // terms from which a point is an MSM over the pool
 constexpr std::size_t kBlock = std::size_t(1) << 14;
-constexpr std::size_t kChunkTerms = 1024;  // terms per batch_sums call
+constexpr std::size_t kChunkTerms = 1024;  // terms per batch_sums call: its tables (96 B x 8 per term) near the L2
 constexpr std::size_t kChunkPoints = 512;  // points per batch_sums call
 
 enum Base : std::uint8_t { kTau, kTauG2, kAlpha, kBeta };
