@@ -163,17 +163,24 @@ extern const bool kHaveAdx;
 // Whether the environment variable `name` turns a CPU-specific kernel off (set, non-empty, not "0").
 bool kernel_disabled(const char* name);
 
-// One round of the ADX Montgomery product, in two rows on the adcx (CF) and adox (OF) carry chains:
-// T += a_i*b, then T += k*m with k = T0*inv, which clears T0; the five accumulator registers rotate
-// instead of shifting.
-#define PEREGRINE_ADX_PRODUCT_ROW(AI, T0, T1, T2, T3, T4)                                             \
-    "movq " AI ", %%rdx\n\t"                                                                           \
-    "xorl %%eax, %%eax\n\t"                                                                            \
-    "mulxq 0(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
-    "mulxq 8(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
-    "mulxq 16(%[b]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
-    "mulxq 24(%[b]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                        \
+// The ADX rows add x*src into five accumulator registers T0..T4 (rdx = x) on two carry chains: the
+// low words on adox (OF), the high words on adcx (CF); rax = 0. ROW3 covers src's limbs 0-2;
+// ROW_FRESH ends with T4 = the high word of x*src[3] plus both carries, ROW_ACC adds that into T4.
+#define PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                       \
+    "mulxq 0(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"          \
+    "mulxq 8(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"          \
+    "mulxq 16(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"
+#define PEREGRINE_ADX_ROW_FRESH(SRC, T0, T1, T2, T3, T4)                                              \
+    PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                           \
+    "mulxq 24(%[" SRC "]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                  \
     "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"
+#define PEREGRINE_ADX_ROW_ACC(SRC, T0, T1, T2, T3, T4)                                                \
+    PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                           \
+    "mulxq 24(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T3 "\n\t" "adcxq %%r14, " T4 "\n\t"         \
+    "adoxq %%rax, " T4 "\n\t"
+// T += a_i*b, T4 fresh.
+#define PEREGRINE_ADX_PRODUCT_ROW(AI, T0, T1, T2, T3, T4)                                             \
+    "movq " AI ", %%rdx\n\t" "xorl %%eax, %%eax\n\t" PEREGRINE_ADX_ROW_FRESH("b", T0, T1, T2, T3, T4)
 // The first row, a_0*b into T = (r8, r9, r10, r11, r12) from T = 0: one carry chain.
 #define PEREGRINE_ADX_FIRST_ROW(A0)                                                                   \
     "movq " A0 ", %%rdx\n\t"                                                                           \
@@ -181,15 +188,14 @@ bool kernel_disabled(const char* name);
     "mulxq 8(%[b]), %%r13, %%r10\n\t" "addq %%r13, %%r9\n\t"                                          \
     "mulxq 16(%[b]), %%r14, %%r11\n\t" "adcq %%r14, %%r10\n\t"                                        \
     "mulxq 24(%[b]), %%r13, %%r12\n\t" "adcq %%r13, %%r11\n\t" "adcq $0, %%r12\n\t"
+// T += k*m with k = T0*inv, which clears T0: in the product (T4 already holds the top limb) and
+// in redc8 (T4 is the next limb's fresh register).
+#define PEREGRINE_ADX_K                                                                               \
+    "imulq %[inv], %%rdx\n\t" "xorl %%eax, %%eax\n\t"
 #define PEREGRINE_ADX_REDUCE_ROW(T0, T1, T2, T3, T4)                                                  \
-    "movq " T0 ", %%rdx\n\t"                                                                           \
-    "imulq %[inv], %%rdx\n\t"                                                                          \
-    "xorl %%eax, %%eax\n\t"                                                                            \
-    "mulxq 0(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
-    "mulxq 8(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
-    "mulxq 16(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
-    "mulxq 24(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T3 "\n\t" "adcxq %%r14, " T4 "\n\t"               \
-    "adoxq %%rax, " T4 "\n\t"
+    "movq " T0 ", %%rdx\n\t" PEREGRINE_ADX_K PEREGRINE_ADX_ROW_ACC("m", T0, T1, T2, T3, T4)
+#define PEREGRINE_ADX_REDC_ROW(T0, T1, T2, T3, T4)                                                    \
+    "movq " T0 ", %%rdx\n\t" PEREGRINE_ADX_K PEREGRINE_ADX_ROW_FRESH("m", T0, T1, T2, T3, T4)
 
 // Same contract as mont_mul4_portable; the caller must have checked kHaveAdx. Four rounds, then
 // the conditional subtraction of m by sub/sbb and cmov inside the same block: on a Zen 3 core this
@@ -243,17 +249,6 @@ bool kernel_disabled(const char* name);
         : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc");
 }
 
-// One round of redc8: T += k*m with k = T0*inv, where T4 is the next limb's fresh register.
-#define PEREGRINE_ADX_REDC_ROW(T0, T1, T2, T3, T4)                                                    \
-    "movq " T0 ", %%rdx\n\t"                                                                           \
-    "imulq %[inv], %%rdx\n\t"                                                                          \
-    "xorl %%eax, %%eax\n\t"                                                                            \
-    "mulxq 0(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"                \
-    "mulxq 8(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"                \
-    "mulxq 16(%[m]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"               \
-    "mulxq 24(%[m]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                        \
-    "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"
-
 // Same contract as redc8_portable; the caller must have checked kHaveAdx.
 [[gnu::always_inline]] inline void redc8_adx(u64 r[4], const u64 t[8], const u64 m[4], u64 inv) {
     register u64 u0 asm("r12");
@@ -277,6 +272,10 @@ bool kernel_disabled(const char* name);
 #undef PEREGRINE_ADX_PRODUCT_ROW
 #undef PEREGRINE_ADX_REDUCE_ROW
 #undef PEREGRINE_ADX_REDC_ROW
+#undef PEREGRINE_ADX_K
+#undef PEREGRINE_ADX_ROW_ACC
+#undef PEREGRINE_ADX_ROW_FRESH
+#undef PEREGRINE_ADX_ROW3
 
 // AVX-512 IFMA kernels (ifma.cpp): eight Montgomery products per step. Usable when kHaveIfma
 // (the CPU has AVX-512F and IFMA, and PEREGRINE_NO_IFMA is not set); the modulus must be below
