@@ -33,11 +33,11 @@ void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
     s.reserve(n);
     F *den = s.t0.data(), *xx = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
     for (std::size_t k = 0; k < n; ++k) den[k] = y[k].dbl();
-    mul_n(xx, x, x, n);
+    sqr_n(xx, x, n);
     batch_inverse(den, n, s.sc.data());
     for (std::size_t k = 0; k < n; ++k) xx[k] = xx[k].dbl() + xx[k];
     mul_n(lam, xx, den, n);  // 3 x^2 / (2 y)
-    mul_n(u, lam, lam, n);
+    sqr_n(u, lam, n);
     for (std::size_t k = 0; k < n; ++k) {
         const F x3 = u[k] - x[k].dbl();
         u[k] = x[k] - x3;
@@ -60,7 +60,7 @@ void affine_add_n(F* x1, F* y1, const F* x2, const F* y2, std::size_t n, std::ui
     }
     batch_inverse(den, n, s.sc.data());
     mul_n(lam, num, den, n);
-    mul_n(u, lam, lam, n);
+    sqr_n(u, lam, n);
     for (std::size_t k = 0; k < n; ++k) {
         const F x3 = u[k] - x1[k] - x2[k];
         u[k] = x1[k] - x3;
@@ -88,8 +88,8 @@ void affine_butterfly_n(typename J::Aff* p, typename J::Aff* q, std::size_t n,
     batch_inverse(den, n, s.sc.data());
     mul_n(lp, lp, den, n);
     mul_n(lm, lm, den, n);
-    mul_n(xs, lp, lp, n);
-    mul_n(xd, lm, lm, n);
+    sqr_n(xs, lp, n);
+    sqr_n(xd, lm, n);
     for (std::size_t k = 0; k < n; ++k) {
         const F sx = p[k].x + q[k].x;
         xs[k] = xs[k] - sx;  // x of the sum

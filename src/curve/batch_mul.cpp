@@ -48,7 +48,7 @@ struct Scratch {
 // to zero.
 template <class F>
 void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
-    mul_n(s.t.data(), X, X, n);
+    sqr_n(s.t.data(), X, n);
     if constexpr (std::is_same_v<F, Fq>) {
         if (detail::use_ifma<F>(n)) {  // l = (3/2) x^2 / y: a vector product costs less than three additions
             std::copy(Y, Y + n, s.den.begin());
@@ -72,7 +72,7 @@ void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
     }
     batch_inverse(s.den.data(), n, s.scr.data());
     mul_n(s.l.data(), s.t.data(), s.den.data(), n);
-    mul_n(s.t.data(), s.l.data(), s.l.data(), n);
+    sqr_n(s.t.data(), s.l.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
         const F x3 = s.t[i] - X[i].dbl();
         s.t[i] = X[i] - x3;
@@ -95,7 +95,7 @@ void add_n(F* X, F* Y, const F* BX, const F* BY, bool neg, std::size_t n, Scratc
     if (neg) for (std::size_t i = 0; i < n; ++i) s.t[i] = -BY[i] - Y[i];
     else for (std::size_t i = 0; i < n; ++i) s.t[i] = BY[i] - Y[i];
     mul_n(s.l.data(), s.t.data(), s.den.data(), n);
-    mul_n(s.t.data(), s.l.data(), s.l.data(), n);
+    sqr_n(s.t.data(), s.l.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
         const F x3 = s.t[i] - X[i] - BX[i];
         s.t[i] = X[i] - x3;

@@ -122,7 +122,7 @@ void batch_inverse(Fq2* xs, std::size_t n, Fq2* scratch) {
     // 1/x = conj(x) / (c0^2 + c1^2): one batch inversion in Fq of the norms.
     Fq* x = fq_array(xs);
     Fq* q = fq_array(scratch);  // 2n elements
-    mul_n(q, x, x, 2 * n);
+    sqr_n(q, x, 2 * n);
     for (std::size_t i = 0; i < n; ++i) q[i] = q[2 * i] + q[2 * i + 1];  // reads at or after i
     batch_inverse(q, n, q + n);
     for (std::size_t i = n; i-- > 0;) {  // q[2i] = q[2i+1] = 1/norm_i; writes at or after i

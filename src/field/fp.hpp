@@ -121,7 +121,11 @@ public:
     [[gnu::always_inline]] Fp& operator-=(const Fp& b) { return *this = *this - b; }
     [[gnu::always_inline]] Fp& operator*=(const Fp& b) { return *this = *this * b; }
     [[gnu::always_inline]] Fp dbl() const { return *this + *this; }
-    [[gnu::always_inline]] Fp square() const { return *this * *this; }
+    [[gnu::always_inline]] Fp square() const {
+        Fp r;
+        kernels::mont_sqr4(r.v.data(), v.data(), MOD.data(), INV);
+        return r;
+    }
 
     // this^e for a canonical exponent e.
     Fp pow(const Limbs& e) const {
@@ -176,7 +180,7 @@ template <class F>
 }
 }  // namespace detail
 
-// The Montgomery product with its kernel fixed at compile time. `Fp::operator*` tests at every
+// The Montgomery product (and square, `sqr`) with its kernel fixed at compile time. `Fp::operator*` tests at every
 // product which kernel the CPU runs; a loop of many products calls with_mul<F>(body) instead,
 // which makes that choice once and runs body(mul) with one of these: the loop then holds one
 // kernel's code and registers rather than both.
@@ -191,6 +195,10 @@ struct MulPortable {
 #endif
         return r;
     }
+    template <class P>
+    [[gnu::always_inline]] Fp<P> sqr(const Fp<P>& a) const {
+        return (*this)(a, a);
+    }
 };
 #if defined(__x86_64__)
 struct MulAdx {
@@ -200,6 +208,12 @@ struct MulAdx {
         kernels::mont_mul4_adx(r.v.data(), a.v.data(), b.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
         return r;
     }
+    template <class P>
+    [[gnu::always_inline]] Fp<P> sqr(const Fp<P>& a) const {
+        Fp<P> r;
+        kernels::mont_sqr4_adx(r.v.data(), a.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
+        return r;
+    }
 };
 #endif
 // For fields other than Fp (Fq2), whose product is a function of its own.
@@ -207,6 +221,10 @@ struct MulOperator {
     template <class F>
     [[gnu::always_inline]] F operator()(const F& a, const F& b) const {
         return a * b;
+    }
+    template <class F>
+    [[gnu::always_inline]] F sqr(const F& a) const {
+        return a.square();
     }
 };
 
@@ -241,6 +259,22 @@ void mul_n(F* r, const F* a, const F* b, std::size_t n) {
 #endif
     with_mul<F>([&](auto mul) {
         for (std::size_t i = 0; i < n; ++i) r[i] = mul(a[i], b[i]);
+    });
+}
+
+// r[i] = a[i]^2 for i < n (r may be a): with IFMA as mul_n(r, a, a, n), else by the square kernels.
+template <class F>
+void sqr_n(F* r, const F* a, std::size_t n) {
+#if defined(__x86_64__)
+    if constexpr (detail::ifma_field<F>()) {
+        if (detail::use_ifma<F>(n)) {
+            mul_n(r, a, a, n);
+            return;
+        }
+    }
+#endif
+    with_mul<F>([&](auto mul) {
+        for (std::size_t i = 0; i < n; ++i) r[i] = mul.sqr(a[i]);
     });
 }
 

@@ -165,22 +165,23 @@ bool kernel_disabled(const char* name);
 
 // The ADX rows add x*src into five accumulator registers T0..T4 (rdx = x) on two carry chains: the
 // low words on adox (OF), the high words on adcx (CF); rax = 0. ROW3 covers src's limbs 0-2;
-// ROW_FRESH ends with T4 = the high word of x*src[3] plus both carries, ROW_ACC adds that into T4.
+// ROW_FRESH ends with T4 = the high word of x*src[3] plus both carries (Z: a register holding 0),
+// ROW_ACC adds that into T4.
 #define PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                       \
     "mulxq 0(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T0 "\n\t" "adcxq %%r14, " T1 "\n\t"          \
     "mulxq 8(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T1 "\n\t" "adcxq %%r14, " T2 "\n\t"          \
     "mulxq 16(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T2 "\n\t" "adcxq %%r14, " T3 "\n\t"
-#define PEREGRINE_ADX_ROW_FRESH(SRC, T0, T1, T2, T3, T4)                                              \
+#define PEREGRINE_ADX_ROW_FRESH(SRC, Z, T0, T1, T2, T3, T4)                                           \
     PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                           \
     "mulxq 24(%[" SRC "]), %%r13, " T4 "\n\t" "adoxq %%r13, " T3 "\n\t"                                  \
-    "adcxq %%rax, " T4 "\n\t" "adoxq %%rax, " T4 "\n\t"
+    "adcxq " Z ", " T4 "\n\t" "adoxq " Z ", " T4 "\n\t"
 #define PEREGRINE_ADX_ROW_ACC(SRC, T0, T1, T2, T3, T4)                                                \
     PEREGRINE_ADX_ROW3(SRC, T0, T1, T2, T3)                                                           \
     "mulxq 24(%[" SRC "]), %%r13, %%r14\n\t" "adoxq %%r13, " T3 "\n\t" "adcxq %%r14, " T4 "\n\t"         \
     "adoxq %%rax, " T4 "\n\t"
 // T += a_i*b, T4 fresh.
 #define PEREGRINE_ADX_PRODUCT_ROW(AI, T0, T1, T2, T3, T4)                                             \
-    "movq " AI ", %%rdx\n\t" "xorl %%eax, %%eax\n\t" PEREGRINE_ADX_ROW_FRESH("b", T0, T1, T2, T3, T4)
+    "movq " AI ", %%rdx\n\t" "xorl %%eax, %%eax\n\t" PEREGRINE_ADX_ROW_FRESH("b", "%%rax", T0, T1, T2, T3, T4)
 // The first row, a_0*b into T = (r8, r9, r10, r11, r12) from T = 0: one carry chain.
 #define PEREGRINE_ADX_FIRST_ROW(A0)                                                                   \
     "movq " A0 ", %%rdx\n\t"                                                                           \
@@ -195,7 +196,11 @@ bool kernel_disabled(const char* name);
 #define PEREGRINE_ADX_REDUCE_ROW(T0, T1, T2, T3, T4)                                                  \
     "movq " T0 ", %%rdx\n\t" PEREGRINE_ADX_K PEREGRINE_ADX_ROW_ACC("m", T0, T1, T2, T3, T4)
 #define PEREGRINE_ADX_REDC_ROW(T0, T1, T2, T3, T4)                                                    \
-    "movq " T0 ", %%rdx\n\t" PEREGRINE_ADX_K PEREGRINE_ADX_ROW_FRESH("m", T0, T1, T2, T3, T4)
+    "movq " T0 ", %%rdx\n\t" PEREGRINE_ADX_K PEREGRINE_ADX_ROW_FRESH("m", "%%rax", T0, T1, T2, T3, T4)
+// The same without rax: `test` clears CF and OF, and T0, zero once its first adox is done, is Z.
+#define PEREGRINE_ADX_REDC_ROW_NO_RAX(T0, T1, T2, T3, T4)                                             \
+    "movq " T0 ", %%rdx\n\t" "imulq %[inv], %%rdx\n\t" "testq %%rdx, %%rdx\n\t"                         \
+    PEREGRINE_ADX_ROW_FRESH("m", T0, T0, T1, T2, T3, T4)
 
 // Same contract as mont_mul4_portable; the caller must have checked kHaveAdx. Four rounds, then
 // the conditional subtraction of m by sub/sbb and cmov inside the same block: on a Zen 3 core this
@@ -224,6 +229,58 @@ bool kernel_disabled(const char* name);
         : [a] "r"(a), [b] "r"(b), [m] "r"(m), [inv] "m"(inv)
         : "rax", "rdx", "r11", "r13", "r14", "cc", "memory");
     r[0] = r0;
+    r[1] = r1;
+    r[2] = r2;
+    r[3] = r3;
+}
+
+// r = a*a*2^-256 mod m, the Montgomery square, for a < 2m (m < 2^254); the caller must have
+// checked kHaveAdx. The six products a_i a_j (i < j) are summed once and doubled, the four squares
+// a_i^2 added: 10 mulx instead of 16 for the 512-bit square. Its low half is then reduced alone to
+// u <= m (rows as in redc8) and the high half, below m since a^2 < 4m^2 < m 2^256, added:
+// u + high < 2m, one conditional subtraction.
+[[gnu::always_inline]] inline void mont_sqr4_adx(u64 r[4], const u64 a[4], const u64 m[4], u64 inv) {
+    register u64 r1 asm("r8");
+    register u64 r2 asm("r9");
+    register u64 r3 asm("r10");
+    u64 ap = reinterpret_cast<u64>(a);
+    asm(// off-diagonal products a_i a_j (i < j) into w1..w6 = r9 r10 r11 r12 r15 rbx, one carry chain at a time
+        "movq 0(%[a]), %%rdx\n\t"
+        "mulxq 8(%[a]), %%r9, %%r10\n\t"
+        "mulxq 16(%[a]), %%r13, %%r11\n\t"
+        "mulxq 24(%[a]), %%r14, %%r12\n\t"
+        "addq %%r13, %%r10\n\t" "adcq %%r14, %%r11\n\t" "adcq $0, %%r12\n\t"
+        "movq 8(%[a]), %%rdx\n\t"
+        "mulxq 16(%[a]), %%r13, %%r14\n\t"
+        "mulxq 24(%[a]), %%rbx, %%r15\n\t"
+        "addq %%r13, %%r11\n\t" "adcq %%r14, %%r12\n\t" "adcq $0, %%r15\n\t"
+        "addq %%rbx, %%r12\n\t" "adcq $0, %%r15\n\t"
+        "movq 16(%[a]), %%rdx\n\t"
+        "mulxq 24(%[a]), %%r13, %%rbx\n\t" "addq %%r13, %%r15\n\t" "adcq $0, %%rbx\n\t"
+        // doubled into w1..w7 (w7 = rcx), plus the squares a_i^2 (w0 = r8)
+        "xorl %%ecx, %%ecx\n\t"
+        "addq %%r9, %%r9\n\t" "adcq %%r10, %%r10\n\t" "adcq %%r11, %%r11\n\t" "adcq %%r12, %%r12\n\t"
+        "adcq %%r15, %%r15\n\t" "adcq %%rbx, %%rbx\n\t" "adcq %%rcx, %%rcx\n\t"
+        "movq 0(%[a]), %%rdx\n\t" "mulxq %%rdx, %%r8, %%r13\n\t" "addq %%r13, %%r9\n\t"
+        "movq 8(%[a]), %%rdx\n\t" "mulxq %%rdx, %%r13, %%r14\n\t" "adcq %%r13, %%r10\n\t" "adcq %%r14, %%r11\n\t"
+        "movq 16(%[a]), %%rdx\n\t" "mulxq %%rdx, %%r13, %%r14\n\t" "adcq %%r13, %%r12\n\t" "adcq %%r14, %%r15\n\t"
+        "movq 24(%[a]), %%rdx\n\t" "mulxq %%rdx, %%r13, %%r14\n\t" "adcq %%r13, %%rbx\n\t" "adcq %%r14, %%rcx\n\t"
+        // the low half (r8..r11) reduced to u <= m; the a register is free now and takes the first fresh limb
+        PEREGRINE_ADX_REDC_ROW_NO_RAX("%%r8", "%%r9", "%%r10", "%%r11", "%[a]")
+        PEREGRINE_ADX_REDC_ROW_NO_RAX("%%r9", "%%r10", "%%r11", "%[a]", "%%r8")
+        PEREGRINE_ADX_REDC_ROW_NO_RAX("%%r10", "%%r11", "%[a]", "%%r8", "%%r9")
+        PEREGRINE_ADX_REDC_ROW_NO_RAX("%%r11", "%[a]", "%%r8", "%%r9", "%%r10")
+        // u + high half (r12 r15 rbx rcx) < 2m; subtract m (into r11 r12 r15 rbx) unless that borrows
+        "addq %%r12, %[a]\n\t" "adcq %%r15, %%r8\n\t" "adcq %%rbx, %%r9\n\t" "adcq %%rcx, %%r10\n\t"
+        "movq %[a], %%r11\n\t" "subq 0(%[m]), %%r11\n\t"
+        "movq %%r8, %%r12\n\t" "sbbq 8(%[m]), %%r12\n\t"
+        "movq %%r9, %%r15\n\t" "sbbq 16(%[m]), %%r15\n\t"
+        "movq %%r10, %%rbx\n\t" "sbbq 24(%[m]), %%rbx\n\t"
+        "cmovncq %%r11, %[a]\n\t" "cmovncq %%r12, %%r8\n\t" "cmovncq %%r15, %%r9\n\t" "cmovncq %%rbx, %%r10\n\t"
+        : [a] "+&r"(ap), "=&r"(r1), "=&r"(r2), "=&r"(r3)
+        : [m] "r"(m), [inv] "m"(inv)
+        : "rbx", "rcx", "rdx", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+    r[0] = ap;
     r[1] = r1;
     r[2] = r2;
     r[3] = r3;
@@ -272,6 +329,7 @@ bool kernel_disabled(const char* name);
 #undef PEREGRINE_ADX_PRODUCT_ROW
 #undef PEREGRINE_ADX_REDUCE_ROW
 #undef PEREGRINE_ADX_REDC_ROW
+#undef PEREGRINE_ADX_REDC_ROW_NO_RAX
 #undef PEREGRINE_ADX_K
 #undef PEREGRINE_ADX_ROW_ACC
 #undef PEREGRINE_ADX_ROW_FRESH
@@ -355,6 +413,18 @@ void mont_mul4_portable_call(u64 r[4], const u64 a[4], const u64 b[4], const u64
     mont_mul4_portable_call(r, a, b, m, inv);
 #else
     mont_mul4_portable(r, a, b, m, inv);
+#endif
+}
+
+[[gnu::always_inline]] inline void mont_sqr4(u64 r[4], const u64 a[4], const u64 m[4], u64 inv) {
+#if defined(__x86_64__)
+    if (kHaveAdx) {
+        mont_sqr4_adx(r, a, m, inv);
+        return;
+    }
+    mont_mul4_portable_call(r, a, a, m, inv);
+#else
+    mont_mul4_portable(r, a, a, m, inv);
 #endif
 }
 

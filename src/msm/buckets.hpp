@@ -273,7 +273,7 @@ private:
             return;
         }
         mul_n(lam, num, den, n);
-        mul_n(tmp, lam, lam, n);
+        sqr_n(tmp, lam, n);
         // x3 = lambda^2 - x1 - x2 (kept in num), then tmp = x1 - x3 for y3 = lambda (x1 - x3) - y1.
         for (std::size_t k = 0; k < n; ++k) {
             const Aff& a = b_[idx_[k]];
@@ -307,15 +307,8 @@ private:
         const std::uint32_t* __restrict idx = idx_.data();
         std::uint8_t* __restrict full = full_.data();
         std::uint8_t* __restrict busy = busy_.data();
-        // lambda^2: Fq2 has a squaring with two 512-bit products instead of three; in Fq a square
-        // costs a product.
-        auto sq = [&](const F& l) {
-            if constexpr (std::is_same_v<F, Fq2>) {
-                return l.square();
-            } else {
-                return mul(l, l);
-            }
-        };
+        // lambda^2 by the kernel's square (Fq2's squaring has two 512-bit products instead of three).
+        auto sq = [&](const F& l) { return mul.sqr(l); };
         auto one = [&](std::size_t k) {
             const std::uint32_t i = idx[k];
             busy[i] = 0;

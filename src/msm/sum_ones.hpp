@@ -54,7 +54,7 @@ J sum_ones(const std::uint8_t* bases, const std::uint8_t* one, std::size_t b, st
             }
             batch_inverse(den.data(), m, pre.data());
             mul_n(lam.data(), num.data(), den.data(), m);
-            mul_n(tmp.data(), lam.data(), lam.data(), m);
+            sqr_n(tmp.data(), lam.data(), m);
             for (std::size_t k = 0; k < m; ++k) {  // x3 = lambda^2 - x1 - x2; tmp = x1 - x3
                 num[k] = tmp[k] - pts[2 * k].x - pts[2 * k + 1].x;
                 tmp[k] = pts[2 * k].x - num[k];

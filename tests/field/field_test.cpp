@@ -320,6 +320,34 @@ TEST(Kernels, AdxMatchesPortable) {
 #endif
 
 #if defined(__x86_64__)
+// The ADX Montgomery square against GMP (a^2 2^-256 mod m) for both moduli, over its whole input
+// range a < 2m: edge values (0, 1, m - 1, m, 2m - 1) and random values below m and in [m, 2m).
+TEST(Kernels, AdxSquareMatchesGmp) {
+    if (!__builtin_cpu_supports("adx") || !__builtin_cpu_supports("bmi2")) GTEST_SKIP() << "CPU lacks ADX/BMI2";
+    std::mt19937_64 rng(10);
+    for (const Limbs& m : {FqParams::MOD, FrParams::MOD}) {
+        const u64 inv = detail::mont_inv(m[0]);
+        const mpz_class M = to_mpz(m);
+        mpz_class rinv;
+        const mpz_class R = mpz_class(1) << 256;
+        mpz_invert(rinv.get_mpz_t(), R.get_mpz_t(), M.get_mpz_t());
+        std::vector<Limbs> vals = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, from_mpz(M - 1), m, from_mpz(2 * M - 1)};
+        for (int i = 0; i < 20000; ++i) {
+            const Limbs x = random_below(rng, m);
+            vals.push_back(i % 2 ? x : from_mpz(to_mpz(x) + M));
+        }
+        for (std::size_t i = 0; i < vals.size(); ++i) {
+            const Limbs& a = vals[i];
+            Limbs r;
+            kernels::mont_sqr4_adx(r.data(), a.data(), m.data(), inv);
+            const mpz_class want = to_mpz(a) * to_mpz(a) * rinv % M;
+            ASSERT_EQ(r, from_mpz(want)) << i << " " << to_mpz(a).get_str(16);
+        }
+    }
+}
+#endif
+
+#if defined(__x86_64__)
 // The eight-lane IFMA kernels against the portable Montgomery product, for both moduli: edge values
 // (0, 1, m-1, values near 2^253), every tail length, products written in place.
 TEST(Kernels, IfmaMatchesPortable) {
