@@ -121,7 +121,9 @@ public:
     [[gnu::always_inline]] Fp& operator-=(const Fp& b) { return *this = *this - b; }
     [[gnu::always_inline]] Fp& operator*=(const Fp& b) { return *this = *this * b; }
     [[gnu::always_inline]] Fp dbl() const { return *this + *this; }
+    // The square kernel needs MOD < 2^254 (BN254's p and r); a wider modulus squares by the product.
     [[gnu::always_inline]] Fp square() const {
+        if constexpr (BITS > 254) return *this * *this;
         Fp r;
         kernels::mont_sqr4(r.v.data(), v.data(), MOD.data(), INV);
         return r;
@@ -180,10 +182,10 @@ template <class F>
 }
 }  // namespace detail
 
-// The Montgomery product (and square, `sqr`) with its kernel fixed at compile time. `Fp::operator*` tests at every
-// product which kernel the CPU runs; a loop of many products calls with_mul<F>(body) instead,
-// which makes that choice once and runs body(mul) with one of these: the loop then holds one
-// kernel's code and registers rather than both.
+// The Montgomery product (and square, `sqr`) with its kernel fixed at compile time.
+// `Fp::operator*` tests at every product which kernel the CPU runs; a loop of many products calls
+// with_mul<F>(body) instead, which makes that choice once and runs body(mul) with one of these: the
+// loop then holds one kernel's code and registers rather than both.
 struct MulPortable {
     template <class P>
     [[gnu::always_inline]] Fp<P> operator()(const Fp<P>& a, const Fp<P>& b) const {
@@ -210,6 +212,7 @@ struct MulAdx {
     }
     template <class P>
     [[gnu::always_inline]] Fp<P> sqr(const Fp<P>& a) const {
+        if constexpr (Fp<P>::BITS > 254) return (*this)(a, a);
         Fp<P> r;
         kernels::mont_sqr4_adx(r.v.data(), a.v.data(), Fp<P>::MOD.data(), Fp<P>::INV);
         return r;
