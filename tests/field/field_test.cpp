@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "field/bn254.hpp"
+#include "field/ifma_lanes.hpp"
 #include "field/inverse.hpp"
 #include "test_util.hpp"
 
@@ -376,6 +377,68 @@ TEST(Kernels, IfmaMatchesPortable) {
             ASSERT_EQ(a, r) << n;
         }
     }
+}
+
+// The lane-array arithmetic of field/ifma_lanes.hpp (what curve/batch_mul keeps its points in)
+// against the scalar field operations: sums, differences and negations across the modulus
+// (results 0 and m-1, operands 0 and m-1), products by the 16b operand, zero lanes.
+template <class F>
+PEREGRINE_IFMA void lane_ops(const std::vector<F>& a, const std::vector<F>& b, std::vector<F> out[4],
+                             std::vector<std::uint8_t>& zero) {
+    using namespace kernels::ifma;
+    const std::size_t n = a.size();
+    const Modulus md = modulus(F::MOD.data(), F::INV);
+    for (auto* v = out; v != out + 4; ++v) v->assign(n, F::zero());
+    zero.assign(n, 0);
+    for (std::size_t i = 0; i < n; i += 8) {
+        const std::size_t c = std::min<std::size_t>(8, n - i);
+        __m512i x[4], y[4], r[4];
+        load_block(reinterpret_cast<const u64(*)[4]>(a.data() + i), c, x);
+        load_block(reinterpret_cast<const u64(*)[4]>(b.data() + i), c, y);
+        const V5 va = split(x), vb = split(y);
+        V5 z;
+        for (auto& l : z.l) l = _mm512_setzero_si512();
+        const V5 res[4] = {add5(va, vb, md.p), sub5(va, vb, md.p), sub5(z, va, md.p), mont(va, times16(vb), md)};
+        for (int k = 0; k < 4; ++k) {
+            join(res[k], r);
+            store_block(reinterpret_cast<u64(*)[4]>(out[k].data() + i), c, r);
+        }
+        const __mmask8 zm = zero5(vb);
+        for (std::size_t e = 0; e < c; ++e) zero[i + e] = (zm >> e) & 1;
+    }
+}
+
+template <class F>
+void check_lane_ops() {
+    std::mt19937_64 rng(12);
+    const F m1 = F::zero() - F::one();
+    std::vector<F> a, b;
+    const std::vector<F> edge = {F::zero(), F::one(), m1, m1 - F::one(), F::from_u64(2)};
+    for (const F& x : edge)
+        for (const F& y : edge) {
+            a.push_back(x);
+            b.push_back(y);
+        }
+    for (int i = 0; i < 3000; ++i) {
+        a.push_back(F::from_canonical(random_below(rng, F::MOD)));
+        b.push_back(i % 7 == 0 ? a.back() : i % 11 == 0 ? -a.back() : F::from_canonical(random_below(rng, F::MOD)));
+    }
+    std::vector<F> out[4];
+    std::vector<std::uint8_t> zero;
+    lane_ops(a, b, out, zero);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(out[0][i], a[i] + b[i]) << i;
+        ASSERT_EQ(out[1][i], a[i] - b[i]) << i;
+        ASSERT_EQ(out[2][i], -a[i]) << i;
+        ASSERT_EQ(out[3][i], a[i] * b[i]) << i;
+        ASSERT_EQ(zero[i] != 0, b[i].is_zero()) << i;
+    }
+}
+
+TEST(Kernels, IfmaLaneOpsMatchScalar) {
+    if (!kernels::kHaveIfma) GTEST_SKIP() << "CPU lacks AVX-512 IFMA (or PEREGRINE_NO_IFMA is set)";
+    check_lane_ops<Fq>();
+    check_lane_ops<Fr>();
 }
 
 // batch_inverse and mul_n take the IFMA path on such CPUs: check them at every length around the
