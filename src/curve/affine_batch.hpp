@@ -9,8 +9,10 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "curve/affine_lanes.hpp"
 #include "curve/bn254.hpp"
 
 namespace peregrine {
@@ -19,17 +21,35 @@ template <class F>
 struct AffineScratch {
     std::vector<F> t0, t1, t2, t3, t4, t5, t6, t7, sc;
     std::vector<std::uint8_t> sp;
+    std::vector<std::uint64_t> lanes;  // G1 with IFMA (curve/affine_lanes)
     void reserve(std::size_t n) {
         for (auto* v : {&t0, &t1, &t2, &t3, &t4, &t5, &t6, &t7, &sc})
             if (v->size() < n) v->resize(n);
         if (sp.size() < n) sp.resize(n);
     }
+#if defined(__x86_64__)
+    // Whether the G1 formulas take the fused IFMA passes (then with their scratch reserved).
+    bool ifma(std::size_t n) {
+        if constexpr (std::is_same_v<F, Fq>) {
+            if (detail::use_ifma<F>(n)) {
+                if (lanes.size() < affine_lanes::scratch_words(n)) lanes.resize(affine_lanes::scratch_words(n));
+                return true;
+            }
+        }
+        return false;
+    }
+#endif
 };
 
 // (x[k], y[k]) <- 2 (x[k], y[k]) for k < n. Entries with y = 0 (stand-ins for the point at
 // infinity) get garbage and must be ignored by the caller.
 template <class F>
 void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
+#if defined(__x86_64__)
+    if constexpr (std::is_same_v<F, Fq>) {
+        if (s.ifma(n)) return affine_lanes::dbl(x, y, n, s.lanes.data());
+    }
+#endif
     s.reserve(n);
     F *den = s.t0.data(), *xx = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
     for (std::size_t k = 0; k < n; ++k) den[k] = y[k].dbl();
@@ -51,6 +71,11 @@ void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
 // x1[k] == x2[k] (doubling or opposite points); those entries get garbage.
 template <class F>
 void affine_add_n(F* x1, F* y1, const F* x2, const F* y2, std::size_t n, std::uint8_t* special, AffineScratch<F>& s) {
+#if defined(__x86_64__)
+    if constexpr (std::is_same_v<F, Fq>) {
+        if (s.ifma(n)) return affine_lanes::add(x1, y1, x2, y2, n, special, s.lanes.data());
+    }
+#endif
     s.reserve(n);
     F *den = s.t0.data(), *num = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
     for (std::size_t k = 0; k < n; ++k) {

@@ -8,6 +8,7 @@
 
 #include "curve/bn254.hpp"
 #include "curve/glv.hpp"
+#include "curve/affine_lanes.hpp"
 #include "field/ifma_lanes.hpp"
 
 namespace peregrine {
@@ -248,130 +249,11 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
 }
 
 #if defined(__x86_64__)
-// mul_block for one scalar and G1 points on a CPU with AVX-512 IFMA. The same steps, but the
-// table and the accumulators stay in the IFMA lane layout for the whole block (no conversion at
-// each product), and each step (all lanes doubled, or all lanes plus one table row) is two passes
-// over the blocks: forward, the slope's numerator and denominator and the batch inversion's
-// prefix products; backward, the inverses and the new points. The inversion runs two chains of
-// eight lanes (even and odd blocks), so that consecutive products do not wait on each other.
-namespace lanes {
-
-using namespace kernels::ifma;
-constexpr std::size_t kB = LaneArray::kBlock;
-
-struct Step {
-    Modulus md;
-    std::size_t nb;
-    u64 *num, *den, *pre;  // one block each per block of points
-    std::uint8_t* zmask;    // per block: lanes whose addition had equal x (additions only)
-};
-
-PEREGRINE_IFMA inline V5 one_lanes(const Fq& one) {
-    __m512i o[4];
-    for (int j = 0; j < 4; ++j) o[j] = _mm512_set1_epi64((long long)one.v[j]);
-    return split(o);
-}
-
-// Forward pass. Doubling (BX null): num = 3x^2, den = 2y; addition: num = by - y, den = bx - x.
-// pre[k] = the product of the earlier denominators of block k's chain; acc[c] (16 elements,
-// 4x64) = the product of chain c's non-zero denominators.
-PEREGRINE_IFMA void forward(const u64* X, const u64* Y, const u64* BX, const u64* BY, const Step& s, Fq acc[16]) {
-    const V5& p = s.md.p;
-    V5 ch[2] = {one_lanes(Fq::one()), one_lanes(Fq::one())};
-    for (std::size_t k = 0; k < s.nb; ++k) {
-        const V5 x = ld5(X + k * kB), y = ld5(Y + k * kB);
-        V5 n, d;
-        if (BX) {
-            d = sub5(ld5(BX + k * kB), x, p);
-            n = sub5(ld5(BY + k * kB), y, p);
-        } else {
-            const V5 xx = mont(x, times16(x), s.md);
-            n = add5(add5(xx, xx, p), xx, p);
-            d = add5(y, y, p);
-        }
-        V5& c = ch[k & 1];
-        st5(s.num + k * kB, n);
-        st5(s.den + k * kB, d);
-        st5(s.pre + k * kB, c);
-        const V5 prod = mont(c, times16(d), s.md);
-        const __mmask8 nz = ~zero5(d);
-        for (int j = 0; j < 5; ++j) c.l[j] = _mm512_mask_blend_epi64(nz, c.l[j], prod.l[j]);
-    }
-    for (int c = 0; c < 2; ++c) {
-        __m512i v[4];
-        join(ch[c], v);
-        store8(reinterpret_cast<u64(*)[4]>(acc + 8 * c), v);
-    }
-}
-
-// Backward pass, given inv[c] = 1/acc[c]: l = num/den, x3 = l^2 - x - bx (bx = x for a
-// doubling), y3 = l (x - x3) - y, written over (X, Y).
-PEREGRINE_IFMA void backward(u64* X, u64* Y, const u64* BX, const Step& s, const Fq inv[16]) {
-    const V5& p = s.md.p;
-    V5 ch[2];
-    for (int c = 0; c < 2; ++c) {
-        __m512i v[4];
-        load8(reinterpret_cast<const u64(*)[4]>(inv + 8 * c), v);
-        ch[c] = split(v);
-    }
-    for (std::size_t k = s.nb; k-- > 0;) {
-        V5& c = ch[k & 1];
-        const V5 d = ld5(s.den + k * kB);
-        const __mmask8 z = zero5(d);
-        const V5 dinv = mont(c, times16(ld5(s.pre + k * kB)), s.md);
-        const V5 next = mont(c, times16(d), s.md);
-        for (int j = 0; j < 5; ++j) c.l[j] = _mm512_mask_blend_epi64(z, next.l[j], c.l[j]);
-        if (BX) s.zmask[k] |= z;
-        const V5 l = mont(ld5(s.num + k * kB), times16(dinv), s.md), l16 = times16(l);
-        const V5 x = ld5(X + k * kB);
-        const V5 bx = BX ? ld5(BX + k * kB) : x;
-        const V5 x3 = sub5(sub5(mont(l, l16, s.md), x, p), bx, p);
-        const V5 y3 = sub5(mont(sub5(x, x3, p), l16, s.md), ld5(Y + k * kB), p);
-        st5(X + k * kB, x3);
-        st5(Y + k * kB, y3);
-    }
-}
-
-// (X, Y) <- 2 (X, Y), or (X, Y) + (BX, BY), on every lane.
-void step(u64* X, u64* Y, const u64* BX, const u64* BY, const Step& s) {
-    Fq acc[16];
-    forward(X, Y, BX, BY, s, acc);
-    batch_inverse(acc, 16);  // never zero: chains skip zero denominators
-    backward(X, Y, BX, s, acc);
-}
-
-// Elements [0, m) of 4x64 arrays into a lane array and back.
-PEREGRINE_IFMA void pack(u64* dst, const Fq* src, std::size_t m) {
-    for (std::size_t i = 0; i < m; i += 8) {
-        __m512i x[4];
-        load_block(reinterpret_cast<const u64(*)[4]>(src + i), m - i < 8 ? m - i : 8, x);
-        st5(dst + i / 8 * kB, split(x));
-    }
-}
-PEREGRINE_IFMA void unpack(Fq* dst, const u64* src, std::size_t m) {
-    for (std::size_t i = 0; i < m; i += 8) {
-        __m512i x[4];
-        join(ld5(src + i / 8 * kB), x);
-        store_block(reinterpret_cast<u64(*)[4]>(dst + i), m - i < 8 ? m - i : 8, x);
-    }
-}
-// r = c a (c one constant) and r = -a, over nb blocks.
-PEREGRINE_IFMA void mul_by(u64* r, const u64* a, const Fq& c, std::size_t nb, const Modulus& md) {
-    __m512i x[4];
-    for (int j = 0; j < 4; ++j) x[j] = _mm512_set1_epi64((long long)c.v[j]);
-    const V5 c16 = split_times16(x);
-    for (std::size_t k = 0; k < nb; ++k) st5(r + k * kB, mont(ld5(a + k * kB), c16, md));
-}
-PEREGRINE_IFMA void neg(u64* r, const u64* a, std::size_t nb, const Modulus& md) {
-    V5 z;
-    for (auto& l : z.l) l = _mm512_setzero_si512();
-    for (std::size_t k = 0; k < nb; ++k) st5(r + k * kB, sub5(z, ld5(a + k * kB), md.p));
-}
-
-}  // namespace lanes
-
-PEREGRINE_IFMA void mul_block_g1_lanes(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const Limbs& k) {
-    using lanes::kB;
+// mul_block for one scalar and G1 points on a CPU with AVX-512 IFMA: the same steps, with the
+// table and the accumulators in the IFMA lane layout for the whole block (curve/affine_lanes: no
+// conversion at each product, two fused passes per step).
+void mul_block_g1_lanes(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const Limbs& k) {
+    constexpr std::size_t kB = kernels::ifma::LaneArray::kBlock;
     const std::size_t nb = (m + 7) / 8;
     const GlvSplit sp = glv_split(k);
     std::int8_t d[2][kLen] = {};
@@ -388,27 +270,27 @@ PEREGRINE_IFMA void mul_block_g1_lanes(const std::uint8_t* in, std::uint8_t* out
         y[i] = sp.neg1 ? -orig[i].y : orig[i].y;
     }
     // Table rows j: (2j + 1) P1 (tx, ty), -ty, and phi's x (beta tx).
-    kernels::ifma::LaneArray tx(m, kTab), ty(m, kTab), nty(m, kTab), px(m, kTab), ax(m), ay(m), tmp(m, 3);
+    using kernels::ifma::LaneArray;
+    LaneArray tx(m, kTab), ty(m, kTab), nty(m, kTab), px(m, kTab), ax(m), ay(m), scratch(m, 3);
     std::vector<std::uint8_t> zmask(nb, 0);
-    const lanes::Step s{kernels::ifma::modulus(Fq::MOD.data(), Fq::INV), nb, tmp.row(0), tmp.row(1), tmp.row(2),
-                        zmask.data()};
-    lanes::pack(tx.row(0), x.data(), m);
-    lanes::pack(ty.row(0), y.data(), m);
+    u64* sc = scratch.row();
+    affine_lanes::pack(tx.row(0), x.data(), m);
+    affine_lanes::pack(ty.row(0), y.data(), m);
     auto copy_row = [&](const u64* from, u64* to) { std::copy(from, from + nb * kB, to); };
     copy_row(tx.row(0), ax.row());
     copy_row(ty.row(0), ay.row());
-    lanes::step(ax.row(), ay.row(), nullptr, nullptr, s);  // 2 P1
+    affine_lanes::dbl(ax.row(), ay.row(), nb, sc);  // 2 P1
     for (unsigned j = 1; j < kTab; ++j) {
         copy_row(tx.row(j - 1), tx.row(j));
         copy_row(ty.row(j - 1), ty.row(j));
-        lanes::step(tx.row(j), ty.row(j), ax.row(), ay.row(), s);
+        affine_lanes::add(tx.row(j), ty.row(j), ax.row(), ay.row(), nb, sc, zmask.data());
     }
-    lanes::mul_by(px.row(0), tx.row(0), Fq::from_canonical(glv_beta_g1()), nb * kTab, s.md);
-    lanes::neg(nty.row(0), ty.row(0), nb * kTab, s.md);
+    affine_lanes::mul_by(px.row(0), tx.row(0), Fq::from_canonical(glv_beta_g1()), nb * kTab);
+    affine_lanes::neg(nty.row(0), ty.row(0), nb * kTab);
 
     bool any = false;
     for (std::size_t t = top; t-- > 0;) {
-        if (any) lanes::step(ax.row(), ay.row(), nullptr, nullptr, s);
+        if (any) affine_lanes::dbl(ax.row(), ay.row(), nb, sc);
         for (int c = 0; c < 2; ++c) {
             const int v = d[c][t];
             if (v == 0) continue;
@@ -421,12 +303,12 @@ PEREGRINE_IFMA void mul_block_g1_lanes(const std::uint8_t* in, std::uint8_t* out
                 copy_row(Y, ay.row());
                 any = true;
             } else {
-                lanes::step(ax.row(), ay.row(), X, Y, s);
+                affine_lanes::add(ax.row(), ay.row(), X, Y, nb, sc, zmask.data());
             }
         }
     }
-    lanes::unpack(x.data(), ax.row(), m);
-    lanes::unpack(y.data(), ay.row(), m);
+    affine_lanes::unpack(x.data(), ax.row(), m);
+    affine_lanes::unpack(y.data(), ay.row(), m);
     for (std::size_t i = 0; i < m; ++i) {
         G1Affine r;
         if (bad[i] || ((zmask[i / 8] >> (i % 8)) & 1)) {

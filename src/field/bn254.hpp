@@ -133,9 +133,10 @@ static_assert(sizeof(Fq2) == 2 * sizeof(Fq), "Fq2 arrays are read as arrays of F
 
 // Fq2 versions of the array operations in fp.hpp (found by overload resolution from generic code).
 // With AVX-512 IFMA they run on Fq's eight-at-a-time products: r[i] = a[i] * b[i] (r may be a or
-// b; a == b squares), and batch inversion through the norms c0^2 + c1^2 (zeros stay zero;
+// b; a == b squares, as sqr_n), and batch inversion through the norms c0^2 + c1^2 (zeros stay zero;
 // `scratch` holds n elements). Without IFMA they are the element-by-element loops.
 void mul_n(Fq2* r, const Fq2* a, const Fq2* b, std::size_t n);
+inline void sqr_n(Fq2* r, const Fq2* a, std::size_t n) { mul_n(r, a, a, n); }
 void batch_inverse(Fq2* xs, std::size_t n, Fq2* scratch);
 
 }  // namespace peregrine
