@@ -21,18 +21,19 @@ template <class F>
 struct AffineScratch {
     std::vector<F> t0, t1, t2, t3, t4, t5, t6, t7, sc;
     std::vector<std::uint8_t> sp;
-    std::vector<std::uint64_t> lanes;  // G1 with IFMA (curve/affine_lanes)
+    std::vector<std::uint64_t> lanes;  // with IFMA (curve/affine_lanes)
     void reserve(std::size_t n) {
         for (auto* v : {&t0, &t1, &t2, &t3, &t4, &t5, &t6, &t7, &sc})
             if (v->size() < n) v->resize(n);
         if (sp.size() < n) sp.resize(n);
     }
 #if defined(__x86_64__)
-    // Whether the G1 formulas take the fused IFMA passes (then with their scratch reserved).
+    // Whether the formulas take the fused IFMA passes (then with their scratch reserved).
     bool ifma(std::size_t n) {
-        if constexpr (std::is_same_v<F, Fq>) {
-            if (detail::use_ifma<F>(n)) {
-                if (lanes.size() < affine_lanes::scratch_words(n)) lanes.resize(affine_lanes::scratch_words(n));
+        if constexpr (std::is_same_v<F, Fq> || std::is_same_v<F, Fq2>) {
+            if (detail::use_ifma<Fq>(n)) {
+                const std::size_t w = affine_lanes::scratch_words(n, std::is_same_v<F, Fq2>);
+                if (lanes.size() < w) lanes.resize(w);
                 return true;
             }
         }
@@ -46,9 +47,7 @@ struct AffineScratch {
 template <class F>
 void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
 #if defined(__x86_64__)
-    if constexpr (std::is_same_v<F, Fq>) {
-        if (s.ifma(n)) return affine_lanes::dbl(x, y, n, s.lanes.data());
-    }
+    if (s.ifma(n)) return affine_lanes::dbl(x, y, n, s.lanes.data());
 #endif
     s.reserve(n);
     F *den = s.t0.data(), *xx = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
@@ -72,9 +71,7 @@ void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
 template <class F>
 void affine_add_n(F* x1, F* y1, const F* x2, const F* y2, std::size_t n, std::uint8_t* special, AffineScratch<F>& s) {
 #if defined(__x86_64__)
-    if constexpr (std::is_same_v<F, Fq>) {
-        if (s.ifma(n)) return affine_lanes::add(x1, y1, x2, y2, n, special, s.lanes.data());
-    }
+    if (s.ifma(n)) return affine_lanes::add(x1, y1, x2, y2, n, special, s.lanes.data());
 #endif
     s.reserve(n);
     F *den = s.t0.data(), *num = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
