@@ -7,6 +7,7 @@
 #include <random>
 #include <type_traits>
 
+#include "curve/affine_batch.hpp"
 #include "curve/batch_mul.hpp"
 #include "curve/bn254.hpp"
 #include "msm/msm.hpp"
@@ -138,6 +139,32 @@ void BM_G1MulFixed(benchmark::State& st) { BM_MulFixed<G1>(st, g1_generator(), g
 void BM_G2MulFixed(benchmark::State& st) { BM_MulFixed<G2>(st, g2_generator(), g2_mul_fixed); }
 BENCHMARK(BM_G1MulFixed)->Arg(1 << 14)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_G2MulFixed)->Arg(1 << 12)->Unit(benchmark::kMillisecond);
+
+// One lockstep affine addition step of n independent G1 points (curve/affine_batch: setup's
+// sums, ptau prepare), per addition; the points are restored between steps outside the timing.
+void BM_G1AffineAddN(benchmark::State& st) {
+    const std::size_t n = (std::size_t)st.range(0);
+    const std::vector<G1Affine> pts = random_points<G1>(2 * n, g1_generator());
+    std::vector<Fq> x(n), y(n), bx(n), by(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        bx[i] = pts[n + i].x;
+        by[i] = pts[n + i].y;
+    }
+    std::vector<std::uint8_t> special(n);
+    AffineScratch<Fq> s;
+    for (auto _ : st) {
+        st.PauseTiming();
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = pts[i].x;
+            y[i] = pts[i].y;
+        }
+        st.ResumeTiming();
+        affine_add_n(x.data(), y.data(), bx.data(), by.data(), n, special.data(), s);
+        benchmark::DoNotOptimize(x.data());
+    }
+    st.SetItemsProcessed(std::int64_t(st.iterations()) * std::int64_t(n));
+}
+BENCHMARK(BM_G1AffineAddN)->Arg(64)->Arg(512)->Arg(4096);
 
 void BM_Ntt(benchmark::State& st) {
     Domain d((unsigned)st.range(0));

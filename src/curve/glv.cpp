@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "curve/glv.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace peregrine {
 
 namespace {
@@ -72,16 +75,20 @@ const Limbs& glv_lambda() {
 }
 
 std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
+    // The digit loop, skipping each run of zero digits at once (after a non-zero digit the next
+    // four are zero): about 22 rounds for a 127-bit number instead of 128.
     unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
     std::size_t n = 0;
     while (v != 0) {
-        int d = 0;
-        if (v & 1) {
-            d = int(v & 31);
-            if (d >= 16) d -= 32;
-            if (d > 0) v -= unsigned(d);
-            else v += unsigned(-d);
-        }
+        const auto lo = static_cast<std::uint64_t>(v);
+        const unsigned z = lo ? unsigned(std::countr_zero(lo)) : 64 + unsigned(std::countr_zero(std::uint64_t(v >> 64)));
+        std::memset(out + n, 0, z);
+        n += z;
+        v >>= z;
+        int d = int(v & 31);
+        if (d >= 16) d -= 32;
+        if (d > 0) v -= unsigned(d);
+        else v += unsigned(-d);
         out[n++] = std::int8_t(d);
         v >>= 1;
     }

@@ -154,6 +154,32 @@ TEST(Msm, GlvSplitRecombines) {
 
 // phi(x, y) = (beta x, y) is lambda on both groups, with the cube roots of unity the MSM uses:
 // beta on G1, beta^2 on G2.
+// Width-5 NAF digits (batch_mul, batch_sums, ptau prepare): odd digits in [-15, 15], each followed
+// by at least four zeros, summing back to the number, the top digit non-zero; 0, 1, 2^k, 2^127 - 1
+// and random numbers below 2^128.
+TEST(Msm, Wnaf5DigitsRecombine) {
+    std::mt19937_64 rng(14);
+    std::vector<Limbs> ks = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, Limbs{31, 0, 0, 0}, Limbs{0, 1, 0, 0},
+                             Limbs{~0ull, ~0ull >> 1, 0, 0}, Limbs{0, 1ull << 62, 0, 0}, Limbs{~0ull, 0, 0, 0}};
+    for (int i = 0; i < 2000; ++i) ks.push_back(Limbs{rng(), rng() >> (i % 3 == 0 ? 1 : 40 + i % 24), 0, 0});
+    for (const Limbs& k : ks) {
+        std::int8_t d[130];
+        std::memset(d, 0x55, sizeof d);
+        const std::size_t n = wnaf5(k, d);
+        ASSERT_LE(n, 130u);
+        mpz_class sum = 0;
+        for (std::size_t t = n; t-- > 0;) {
+            sum = sum * 2 + d[t];
+            if (d[t] != 0) {
+                ASSERT_TRUE(d[t] % 2 != 0 && d[t] >= -15 && d[t] <= 15) << int(d[t]);
+                for (std::size_t u = t + 1; u < std::min(n, t + 5); ++u) ASSERT_EQ(d[u], 0) << t;
+            }
+        }
+        if (n > 0) EXPECT_NE(d[n - 1], 0);
+        EXPECT_EQ(sum, to_mpz(k));
+    }
+}
+
 TEST(Msm, GlvEndomorphismIsLambda) {
     const Fq beta = *Fq::from_decimal("2203960485148121921418603742825762020974279258880205651966");
     EXPECT_EQ(beta * beta * beta, Fq::one());
