@@ -41,18 +41,23 @@ struct OpsFq2 {
     }
     // Karatsuba: (a0 b0 - a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) u.
     PEREGRINE_IFMA static V mul(const V& a, const V& b, const Modulus& md) {
-        const V5 t0 = mont(a.c0, times16(b.c0), md), t1 = mont(a.c1, times16(b.c1), md);
+        V5 t0, t1;
+        mont2(t0, t1, a.c0, times16(b.c0), a.c1, times16(b.c1), md);
         const V5 t2 = mont(add5(a.c0, a.c1, md.p), times16(add5(b.c0, b.c1, md.p)), md);
         return {sub5(t0, t1, md.p), sub5(sub5(t2, t0, md.p), t1, md.p)};
     }
     PEREGRINE_IFMA static V5 norm(const V& d, const Modulus& md) {
-        return add5(mont(d.c0, times16(d.c0), md), mont(d.c1, times16(d.c1), md), md.p);
+        V5 s0, s1;
+        mont2(s0, s1, d.c0, times16(d.c0), d.c1, times16(d.c1), md);
+        return add5(s0, s1, md.p);
     }
     PEREGRINE_IFMA static V inverse(const V& d, const V5& inv_norm, const Modulus& md) {
         const V5 n16 = times16(inv_norm);
         V5 z;
         for (auto& l : z.l) l = _mm512_setzero_si512();
-        return {mont(d.c0, n16, md), sub5(z, mont(d.c1, n16, md), md.p)};
+        V5 r0, r1;
+        mont2(r0, r1, d.c0, n16, d.c1, n16, md);
+        return {r0, sub5(z, r1, md.p)};
     }
     PEREGRINE_IFMA static __mmask8 zero(const V& d) { return zero5(d.c0) & zero5(d.c1); }
 };
@@ -199,8 +204,8 @@ PEREGRINE_IFMA void backward(const Layout<Ops, Packed>& L, void* X, void* Y, con
         V5& c = ch[k & 1];
         const V5 q = ld5(s.nrm + k * kB);
         const __mmask8 z = zero5(q);
-        V5 qinv = mont(c, times16(ld5(s.pre + k * kB)), md);
-        const V5 next = mont(c, times16(q), md);
+        V5 qinv, next;
+        mont2(qinv, next, c, times16(ld5(s.pre + k * kB)), c, times16(q), md);
         for (int j = 0; j < 5; ++j) {
             c.l[j] = _mm512_mask_blend_epi64(z, next.l[j], c.l[j]);
             qinv.l[j] = _mm512_maskz_mov_epi64(~z, qinv.l[j]);

@@ -146,6 +146,50 @@ PEREGRINE_IFMA inline V5 mont(const V5& a, const V5& b, const Modulus& md) {
     return r;
 }
 
+// Two independent products a0 b0 and a1 b1 (second operands 16x, as mont), their instructions
+// interleaved so that each one's dependent chains overlap the other's.
+PEREGRINE_IFMA inline void mont2(V5& r0, V5& r1, const V5& a0, const V5& b0, const V5& a1, const V5& b1,
+                                 const Modulus& md) {
+    const __m512i zero = _mm512_setzero_si512(), m52 = _mm512_set1_epi64((long long)kMask52);
+    const V5* a[2] = {&a0, &a1};
+    const V5* b[2] = {&b0, &b1};
+    __m512i t[2][10];
+    for (auto& row : t)
+        for (auto& x : row) x = zero;
+    for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 5; ++j)
+            for (int u = 0; u < 2; ++u) {
+                t[u][i + j] = _mm512_madd52lo_epu64(t[u][i + j], a[u]->l[i], b[u]->l[j]);
+                t[u][i + j + 1] = _mm512_madd52hi_epu64(t[u][i + j + 1], a[u]->l[i], b[u]->l[j]);
+            }
+    for (int i = 0; i < 5; ++i) {
+        __m512i k[2];
+        for (int u = 0; u < 2; ++u) k[u] = _mm512_madd52lo_epu64(zero, t[u][i], md.inv);
+        for (int j = 0; j < 5; ++j)
+            for (int u = 0; u < 2; ++u) {
+                t[u][i + j] = _mm512_madd52lo_epu64(t[u][i + j], k[u], md.p.l[j]);
+                t[u][i + j + 1] = _mm512_madd52hi_epu64(t[u][i + j + 1], k[u], md.p.l[j]);
+            }
+        for (int u = 0; u < 2; ++u) t[u][i + 1] = _mm512_add_epi64(t[u][i + 1], _mm512_srli_epi64(t[u][i], 52));
+    }
+    V5* r[2] = {&r0, &r1};
+    for (int u = 0; u < 2; ++u) {
+        for (int i = 5; i < 9; ++i) {
+            t[u][i + 1] = _mm512_add_epi64(t[u][i + 1], _mm512_srli_epi64(t[u][i], 52));
+            t[u][i] = _mm512_and_si512(t[u][i], m52);
+        }
+        V5 sd;
+        __m512i borrow = zero;
+        for (int j = 0; j < 5; ++j) {
+            const __m512i d = _mm512_sub_epi64(_mm512_sub_epi64(t[u][5 + j], md.p.l[j]), borrow);
+            borrow = _mm512_srli_epi64(d, 63);
+            sd.l[j] = _mm512_and_si512(d, m52);
+        }
+        const __mmask8 keep = _mm512_test_epi64_mask(borrow, borrow);
+        for (int j = 0; j < 5; ++j) r[u]->l[j] = _mm512_mask_blend_epi64(keep, sd.l[j], t[u][5 + j]);
+    }
+}
+
 PEREGRINE_IFMA inline __mmask8 nonzero_lanes(const __m512i x[4]) {
     const __m512i o = _mm512_or_si512(_mm512_or_si512(x[0], x[1]), _mm512_or_si512(x[2], x[3]));
     return _mm512_test_epi64_mask(o, o);
