@@ -120,9 +120,11 @@ struct Layout {
 template <class Ops>
 struct Scratch {
     static constexpr std::size_t kW = sizeof(typename Ops::V) / sizeof(V5);  // Fq values per element
+    static constexpr bool kOwnNorm = kW == 1;  // Fq: the denominator is its own norm, kept once
     u64 *num, *den, *nrm, *pre;
     Scratch(u64* s, std::size_t nb)
-        : num(s), den(s + kW * nb * kB), nrm(s + 2 * kW * nb * kB), pre(s + (2 * kW + 1) * nb * kB) {}
+        : num(s), den(s + kW * nb * kB), nrm(kOwnNorm ? den : s + 2 * kW * nb * kB),
+          pre(s + (kOwnNorm ? 2 : 2 * kW + 1) * nb * kB) {}
 };
 
 template <class V>
@@ -173,7 +175,7 @@ PEREGRINE_IFMA void forward(const Layout<Ops, Packed>& L, const void* X, const v
         V5& c = ch[k & 1];
         stv(s.num, k, n);
         stv(s.den, k, d);
-        st5(s.nrm + k * kB, q);
+        if constexpr (!Scratch<Ops>::kOwnNorm) st5(s.nrm + k * kB, q);
         st5(s.pre + k * kB, c);
         const V5 prod = mont(c, times16(q), md);
         const __mmask8 nz = ~zero5(q);

@@ -20,8 +20,8 @@
 
 namespace peregrine::affine_lanes {
 
-// Scratch for n points: (4 or 6) * 40 * ceil(n/8) words for G1 or G2.
-inline std::size_t scratch_words(std::size_t n, bool g2 = false) { return (g2 ? 6 : 4) * 40 * ((n + 7) / 8); }
+// Scratch for n points: (3 or 6) * 40 * ceil(n/8) words for G1 or G2.
+inline std::size_t scratch_words(std::size_t n, bool g2 = false) { return (g2 ? 6 : 3) * 40 * ((n + 7) / 8); }
 
 // Lane arrays of nb blocks. (X, Y) <- 2 (X, Y); (X, Y) <- (X, Y) + (BX, BY), setting bit e of
 // zmask[k] (never clearing it) where lane e of block k had equal x.

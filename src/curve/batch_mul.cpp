@@ -271,7 +271,7 @@ void mul_block_g1_lanes(const std::uint8_t* in, std::uint8_t* out, std::size_t m
     }
     // Table rows j: (2j + 1) P1 (tx, ty), -ty, and phi's x (beta tx).
     using kernels::ifma::LaneArray;
-    LaneArray tx(m, kTab), ty(m, kTab), nty(m, kTab), px(m, kTab), ax(m), ay(m), scratch(m, 4);
+    LaneArray tx(m, kTab), ty(m, kTab), nty(m, kTab), px(m, kTab), ax(m), ay(m), scratch(m, 3);
     std::vector<std::uint8_t> zmask(nb, 0);
     u64* sc = scratch.row();
     affine_lanes::pack(tx.row(0), x.data(), m);

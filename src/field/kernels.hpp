@@ -349,7 +349,6 @@ void batch_prefix_ifma(const u64 (*xs)[4], std::size_t n, u64 (*scratch)[4], u64
                        const u64 m[4], u64 inv);
 void batch_suffix_ifma(u64 (*xs)[4], std::size_t n, const u64 (*scratch)[4], const u64 (*lane_inv)[4],
                        const u64 m[4], u64 inv);
-
 #endif
 
 
