@@ -11,59 +11,103 @@ namespace peregrine {
 
 namespace {
 
-constexpr std::size_t kTab = 8;    // odd multiples 1, 3, ..., 15 (width-5 NAF digits)
 constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at most 129
+constexpr unsigned kMinW = 5, kMaxW = 8;
 
-
-// One non-zero digit: at its position, lane += (-1)^neg (2 |d| - 1 ... ) entry of its term.
+// One non-zero digit: at its position, lane += (-1)^neg (table entry tab, or its endomorphism
+// image).
 struct Event {
-    std::uint32_t lane, term;
-    std::uint8_t entry;  // (|d| - 1) / 2
-    std::uint8_t phi;    // 1: the entry's endomorphism image (second GLV half)
+    std::uint32_t lane, tab;
+    std::uint8_t phi;  // 1: the entry's endomorphism image (second GLV half)
     std::uint8_t neg;
 };
 
+// The NAF width for a point used by `uses` terms: its table of 2^(w-2) odd multiples costs about
+// 2^(w-2) additions, shared by the terms, and each term then has about 254 / (w + 1) digits.
+unsigned window(std::size_t uses) {
+    unsigned best = kMinW;
+    double best_cost = 1e300;
+    for (unsigned w = kMinW; w <= kMaxW; ++w) {
+        const double cost = double(1u << (w - 2)) / double(uses) + 254.0 / double(w + 1);
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = w;
+        }
+    }
+    return best;
+}
+
 template <class J>
-void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t* start, std::size_t ns, J* out) {
+void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uint32_t* base, const Limbs* ks,
+                const std::uint64_t* start, std::size_t ns, J* out) {
     using F = typename J::Field;
     using Aff = typename J::Aff;
     if (ns == 0) return;
-    const std::uint64_t b0 = start[0];
-    const std::size_t T = std::size_t(start[ns] - b0);
     std::vector<std::uint8_t> bad(ns, 0), started(ns, 0);
 
     // Terms that contribute: a scalar other than 0 and a point other than infinity.
     std::vector<std::uint32_t> owner, idx;  // lane and input index of each kept term
-    owner.reserve(T);
-    idx.reserve(T);
+    std::vector<std::uint32_t> uses(nbases, 0);
     for (std::size_t j = 0; j < ns; ++j)
         for (std::uint64_t k = start[j]; k < start[j + 1]; ++k)
-            if (!is_zero(ks[k]) && !pts[k].is_infinity()) {
+            if (!is_zero(ks[k]) && !bases[base[k]].is_infinity()) {
                 owner.push_back(std::uint32_t(j));
                 idx.push_back(std::uint32_t(k));
+                ++uses[base[k]];
             }
     const std::size_t m = owner.size();
 
-    // Tables, entry-major: tx/ty[e * m + i] = (2e + 1) P_i, px = beta tx.
-    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m);
-    std::vector<F> dx(m), dy(m);
-    std::vector<std::uint8_t> special(std::max<std::size_t>(m, ns));
+    // Each used point's window, and its rank among the used points ordered by table size, largest
+    // first: entry e of the tables then exists for a prefix of the ranks, ne[e] long.
+    constexpr std::size_t kMaxTab = std::size_t(1) << (kMaxW - 2);
+    std::vector<std::uint8_t> wb(nbases, 0);
+    std::vector<std::uint32_t> rank(nbases, 0);
+    std::size_t per_w[kMaxW + 1] = {};
+    for (std::size_t b = 0; b < nbases; ++b)
+        if (uses[b] != 0) ++per_w[wb[b] = std::uint8_t(window(uses[b]))];
+    std::size_t nu = 0;
+    for (unsigned w = kMinW; w <= kMaxW; ++w) nu += per_w[w];
+    {
+        std::size_t next[kMaxW + 1] = {};
+        std::size_t r = 0;
+        for (unsigned w = kMaxW; w >= kMinW; --w) {
+            next[w] = r;
+            r += per_w[w];
+        }
+        for (std::size_t b = 0; b < nbases; ++b)
+            if (uses[b] != 0) rank[b] = std::uint32_t(next[wb[b]]++);
+    }
+    std::size_t ne[kMaxTab + 1] = {}, eoff[kMaxTab + 1] = {};
+    for (std::size_t e = 0; e < kMaxTab; ++e) {
+        for (unsigned w = kMinW; w <= kMaxW; ++w)
+            if (e < (std::size_t(1) << (w - 2))) ne[e] += per_w[w];
+        eoff[e + 1] = eoff[e] + ne[e];
+    }
+
+    // Tables, entry-major: tx/ty[eoff[e] + rank] = (2e + 1) P, px = beta tx.
+    std::vector<Aff> used(nu);
+    for (std::size_t b = 0; b < nbases; ++b)
+        if (uses[b] != 0) used[rank[b]] = bases[b];
+    std::vector<F> tx(eoff[kMaxTab]), ty(eoff[kMaxTab]), px(eoff[kMaxTab]);
+    std::vector<F> dx(nu), dy(nu);
+    std::vector<std::uint8_t> special(std::max<std::size_t>(nu, ns)), base_bad(nu, 0);
     AffineScratch<F> s;
-    for (std::size_t i = 0; i < m; ++i) {
-        tx[i] = dx[i] = pts[idx[i]].x;
-        ty[i] = dy[i] = pts[idx[i]].y;
+    for (std::size_t i = 0; i < nu; ++i) {
+        tx[i] = dx[i] = used[i].x;
+        ty[i] = dy[i] = used[i].y;
     }
-    if (m > 0) affine_dbl_n(dx.data(), dy.data(), m, s);  // 2P (y != 0 on prime-order points)
-    for (std::size_t e = 1; e < kTab; ++e) {
-        F* X = tx.data() + e * m;
-        F* Y = ty.data() + e * m;
-        std::copy(X - m, X, X);
-        std::copy(Y - m, Y, Y);
-        affine_add_n(X, Y, dx.data(), dy.data(), m, special.data(), s);
-        for (std::size_t i = 0; i < m; ++i)
-            if (special[i]) bad[owner[i]] = 1;
+    if (nu > 0) affine_dbl_n(dx.data(), dy.data(), nu, s);  // 2P (y != 0 on prime-order points)
+    for (std::size_t e = 1; e < kMaxTab && ne[e] > 0; ++e) {
+        F* X = tx.data() + eoff[e];
+        F* Y = ty.data() + eoff[e];
+        std::copy(tx.data() + eoff[e - 1], tx.data() + eoff[e - 1] + ne[e], X);
+        std::copy(ty.data() + eoff[e - 1], ty.data() + eoff[e - 1] + ne[e], Y);
+        affine_add_n(X, Y, dx.data(), dy.data(), ne[e], special.data(), s);
+        for (std::size_t i = 0; i < ne[e]; ++i) base_bad[i] |= special[i];
     }
-    for (std::size_t e = 0; e < kTab * m; ++e) px[e] = glv_endo_x(tx[e]);
+    for (std::size_t i = 0; i < m; ++i)
+        if (base_bad[rank[base[idx[i]]]]) bad[owner[i]] = 1;
+    for (std::size_t e = 0; e < px.size(); ++e) px[e] = glv_endo_x(tx[e]);
 
     // Digits, bucketed by position (stable: within a position, events follow the terms, so the
     // events of one lane are consecutive).
@@ -73,11 +117,12 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
     std::size_t top = 0;
     for (std::size_t i = 0; i < m; ++i) {
         const GlvSplit sp = glv_split(ks[idx[i]]);
+        const unsigned w = wb[base[idx[i]]];
         neg[2 * i] = sp.neg1;
         neg[2 * i + 1] = sp.neg2;
         for (int c = 0; c < 2; ++c) {
             std::int8_t* d = dig.data() + (2 * i + c) * kLen;
-            const std::size_t n = wnaf5(c == 0 ? sp.k1 : sp.k2, d);
+            const std::size_t n = wnaf(c == 0 ? sp.k1 : sp.k2, w, d);
             nd[2 * i + c] = std::uint8_t(n);
             top = std::max(top, n);
             for (std::size_t t = 0; t < n; ++t) count[t + 1] += d[t] != 0;
@@ -87,16 +132,18 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
     std::vector<Event> ev(count[kLen]);
     {
         std::vector<std::uint32_t> pos(count.begin(), count.end() - 1);
-        for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t i = 0; i < m; ++i) {
+            const std::uint32_t r = rank[base[idx[i]]];
             for (int c = 0; c < 2; ++c) {
                 const std::int8_t* d = dig.data() + (2 * i + c) * kLen;
                 for (std::size_t t = 0; t < nd[2 * i + c]; ++t) {
                     if (d[t] == 0) continue;
                     const int v = d[t];
-                    ev[pos[t]++] = Event{owner[i], std::uint32_t(i), std::uint8_t((v < 0 ? -v : v) >> 1),
-                                         std::uint8_t(c), std::uint8_t((v < 0) != (neg[2 * i + c] != 0))};
+                    ev[pos[t]++] = Event{owner[i], std::uint32_t(eoff[(v < 0 ? -v : v) >> 1] + r), std::uint8_t(c),
+                                         std::uint8_t((v < 0) != (neg[2 * i + c] != 0))};
                 }
             }
+        }
     }
     dig = {};
 
@@ -135,7 +182,7 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
                 started[v.lane] = 1;
                 any = true;
             }
-            const std::size_t k = std::size_t(v.entry) * m + v.term;
+            const std::size_t k = v.tab;
             ix[ni] = v.phi ? px[k] : tx[k];
             iy[ni] = v.neg ? -ty[k] : ty[k];
             ++ni;
@@ -187,7 +234,7 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
         if (bad[j]) {
             J acc = J::infinity();
             for (std::uint64_t k = start[j]; k < start[j + 1]; ++k)
-                acc = acc.add(J::from_affine(pts[k]).mul(ks[k]));
+                acc = acc.add(J::from_affine(bases[base[k]]).mul(ks[k]));
             out[j] = acc;
         } else if (!started[j]) {
             out[j] = J::infinity();
@@ -199,11 +246,13 @@ void batch_sums(const typename J::Aff* pts, const Limbs* ks, const std::uint64_t
 
 }  // namespace
 
-void g1_batch_sums(const G1Affine* pts, const Limbs* ks, const std::uint64_t* start, std::size_t n_sums, G1* out) {
-    batch_sums<G1>(pts, ks, start, n_sums, out);
+void g1_batch_sums(const G1Affine* bases, std::size_t n_bases, const std::uint32_t* base, const Limbs* ks,
+                   const std::uint64_t* start, std::size_t n_sums, G1* out) {
+    batch_sums<G1>(bases, n_bases, base, ks, start, n_sums, out);
 }
-void g2_batch_sums(const G2Affine* pts, const Limbs* ks, const std::uint64_t* start, std::size_t n_sums, G2* out) {
-    batch_sums<G2>(pts, ks, start, n_sums, out);
+void g2_batch_sums(const G2Affine* bases, std::size_t n_bases, const std::uint32_t* base, const Limbs* ks,
+                   const std::uint64_t* start, std::size_t n_sums, G2* out) {
+    batch_sums<G2>(bases, n_bases, base, ks, start, n_sums, out);
 }
 
 }  // namespace peregrine

@@ -74,10 +74,11 @@ const Limbs& glv_lambda() {
     return kLambda;
 }
 
-std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
+std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out) {
     // The digit loop, skipping each run of zero digits at once (after a non-zero digit the next
-    // four are zero): about 22 rounds for a 127-bit number instead of 128.
+    // w - 1 are zero): about 127 / (w + 1) rounds for a 127-bit number instead of 128.
     unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
+    const int full = 1 << w, half = full >> 1;
     std::size_t n = 0;
     while (v != 0) {
         const auto lo = static_cast<std::uint64_t>(v);
@@ -85,8 +86,8 @@ std::size_t wnaf5(const Limbs& k, std::int8_t* out) {
         std::memset(out + n, 0, z);
         n += z;
         v >>= z;
-        int d = int(v & 31);
-        if (d >= 16) d -= 32;
+        int d = int(v & unsigned(full - 1));
+        if (d >= half) d -= full;
         if (d > 0) v -= unsigned(d);
         else v += unsigned(-d);
         out[n++] = std::int8_t(d);

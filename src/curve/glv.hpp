@@ -32,8 +32,10 @@ inline Fq2 glv_endo_x(const Fq2& x) {
     return x.scale(beta);
 }
 
-// Width-5 NAF of k < 2^128 (digits odd or zero, |d| < 16, no two adjacent non-zero), least
-// significant digit first; returns the digit count (at most 129).
-std::size_t wnaf5(const Limbs& k, std::int8_t* out);
+// Width-w NAF of k < 2^128, 2 <= w <= 8 (digits odd or zero, |d| < 2^(w-1), each non-zero digit
+// followed by at least w - 1 zeros), least significant digit first; returns the digit count (at
+// most 129).
+std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out);
+inline std::size_t wnaf5(const Limbs& k, std::int8_t* out) { return wnaf(k, 5, out); }
 
 }  // namespace peregrine

@@ -90,8 +90,9 @@ struct Ops<G1> {
     static constexpr std::size_t kSize = 64;
     static G1Affine from(const std::uint8_t* p) { return g1_from_lem(p); }
     static void to(const G1Affine& a, std::uint8_t* p) { g1_to_lem(a, p); }
-    static void sums(const G1Affine* p, const Limbs* k, const std::uint64_t* st, std::size_t n, G1* out) {
-        g1_batch_sums(p, k, st, n, out);
+    static void sums(const G1Affine* p, std::size_t np, const std::uint32_t* b, const Limbs* k, const std::uint64_t* st,
+                     std::size_t n, G1* out) {
+        g1_batch_sums(p, np, b, k, st, n, out);
     }
     static G1 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g1(b, s, n, pool); }
 };
@@ -100,8 +101,9 @@ struct Ops<G2> {
     static constexpr std::size_t kSize = 128;
     static G2Affine from(const std::uint8_t* p) { return g2_from_lem(p); }
     static void to(const G2Affine& a, std::uint8_t* p) { g2_to_lem(a, p); }
-    static void sums(const G2Affine* p, const Limbs* k, const std::uint64_t* st, std::size_t n, G2* out) {
-        g2_batch_sums(p, k, st, n, out);
+    static void sums(const G2Affine* p, std::size_t np, const std::uint32_t* b, const Limbs* k, const std::uint64_t* st,
+                     std::size_t n, G2* out) {
+        g2_batch_sums(p, np, b, k, st, n, out);
     }
     static G2 msm(const std::uint8_t* b, const Limbs* s, std::size_t n, ThreadPool& pool) { return msm_g2(b, s, n, pool); }
 };
@@ -169,7 +171,8 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
         if (chunks.back() != bn) chunks.push_back(bn);
         pool.run(chunks.size() - 1, [&](std::size_t c) {
             const std::size_t lo = chunks[c], hi = chunks[c + 1];
-            std::vector<Aff> pts;
+            // The chunk's terms (coefficient and Lagrange point), each distinct point once.
+            std::vector<std::uint64_t> keys;  // kind << 32 | index, of each term
             std::vector<Limbs> ks;
             std::vector<std::uint64_t> st(hi - lo + 1, 0);
             std::vector<J> sums(hi - lo);
@@ -178,12 +181,21 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
                 if (t1 - t0 < kHeavy)
                     for (std::uint64_t k = t0; k < t1; ++k) {
                         if (cls[k] != Coef::kOther) continue;
-                        pts.push_back(O::from(base(m.terms[k])));
+                        keys.push_back(std::uint64_t(m.terms[k].kind) << 32 | m.terms[k].base);
                         ks.push_back(coef(m.terms[k]));
                     }
-                st[i - lo + 1] = pts.size();
+                st[i - lo + 1] = ks.size();
             }
-            O::sums(pts.data(), ks.data(), st.data(), hi - lo, sums.data());
+            std::vector<std::uint64_t> distinct(keys);
+            std::sort(distinct.begin(), distinct.end());
+            distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+            std::vector<Aff> pts(distinct.size());
+            for (std::size_t d = 0; d < distinct.size(); ++d)
+                pts[d] = O::from(bases[distinct[d] >> 32] + O::kSize * (distinct[d] & 0xffffffffu));
+            std::vector<std::uint32_t> which(keys.size());
+            for (std::size_t k = 0; k < keys.size(); ++k)
+                which[k] = std::uint32_t(std::lower_bound(distinct.begin(), distinct.end(), keys[k]) - distinct.begin());
+            O::sums(pts.data(), pts.size(), which.data(), ks.data(), st.data(), hi - lo, sums.data());
             for (std::size_t i = lo; i < hi; ++i) {
                 const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
                 if (t1 - t0 >= kHeavy) continue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -154,30 +155,31 @@ TEST(Msm, GlvSplitRecombines) {
 
 // phi(x, y) = (beta x, y) is lambda on both groups, with the cube roots of unity the MSM uses:
 // beta on G1, beta^2 on G2.
-// Width-5 NAF digits (batch_mul, batch_sums, ptau prepare): odd digits in [-15, 15], each followed
-// by at least four zeros, summing back to the number, the top digit non-zero; 0, 1, 2^k, 2^127 - 1
-// and random numbers below 2^128.
-TEST(Msm, Wnaf5DigitsRecombine) {
+// Width-w NAF digits (batch_mul, batch_sums, ptau prepare), w = 2..8: odd digits below 2^(w-1)
+// in magnitude, each followed by at least w - 1 zeros, summing back to the number, the top digit
+// non-zero; 0, 1, 2^k, 2^127 - 1 and random numbers below 2^128.
+TEST(Msm, WnafDigitsRecombine) {
     std::mt19937_64 rng(14);
     std::vector<Limbs> ks = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, Limbs{31, 0, 0, 0}, Limbs{0, 1, 0, 0},
                              Limbs{~0ull, ~0ull >> 1, 0, 0}, Limbs{0, 1ull << 62, 0, 0}, Limbs{~0ull, 0, 0, 0}};
     for (int i = 0; i < 2000; ++i) ks.push_back(Limbs{rng(), rng() >> (i % 3 == 0 ? 1 : 40 + i % 24), 0, 0});
-    for (const Limbs& k : ks) {
-        std::int8_t d[130];
-        std::memset(d, 0x55, sizeof d);
-        const std::size_t n = wnaf5(k, d);
-        ASSERT_LE(n, 130u);
-        mpz_class sum = 0;
-        for (std::size_t t = n; t-- > 0;) {
-            sum = sum * 2 + d[t];
-            if (d[t] != 0) {
-                ASSERT_TRUE(d[t] % 2 != 0 && d[t] >= -15 && d[t] <= 15) << int(d[t]);
-                for (std::size_t u = t + 1; u < std::min(n, t + 5); ++u) ASSERT_EQ(d[u], 0) << t;
+    for (unsigned w = 2; w <= 8; ++w)
+        for (const Limbs& k : ks) {
+            std::int8_t d[130];
+            std::memset(d, 0x55, sizeof d);
+            const std::size_t n = w == 5 ? wnaf5(k, d) : wnaf(k, w, d);
+            ASSERT_LE(n, 130u);
+            mpz_class sum = 0;
+            for (std::size_t t = n; t-- > 0;) {
+                sum = sum * 2 + d[t];
+                if (d[t] != 0) {
+                    ASSERT_TRUE(d[t] % 2 != 0 && std::abs(int(d[t])) < (1 << (w - 1))) << int(d[t]) << " w " << w;
+                    for (std::size_t u = t + 1; u < std::min<std::size_t>(n, t + w); ++u) ASSERT_EQ(d[u], 0) << t;
+                }
             }
+            if (n > 0) EXPECT_NE(d[n - 1], 0);
+            EXPECT_EQ(sum, to_mpz(k)) << "w " << w;
         }
-        if (n > 0) EXPECT_NE(d[n - 1], 0);
-        EXPECT_EQ(sum, to_mpz(k));
-    }
 }
 
 TEST(Msm, GlvEndomorphismIsLambda) {
