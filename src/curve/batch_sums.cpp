@@ -111,8 +111,9 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
 
     // Digits, bucketed by position (stable: within a position, events follow the terms, so the
     // events of one lane are consecutive).
-    std::vector<std::int8_t> dig(2 * kLen * m);
-    std::vector<std::uint8_t> nd(2 * m), neg(2 * m);
+    constexpr std::size_t kNz = 129 / kMinW + 1;  // non-zero digits of one half: at most
+    std::vector<std::uint8_t> dpos(2 * kNz * m), nd(2 * m), neg(2 * m);
+    std::vector<std::int8_t> dig(2 * kNz * m);
     std::vector<std::uint32_t> count(kLen + 1, 0);
     std::size_t top = 0;
     for (std::size_t i = 0; i < m; ++i) {
@@ -121,31 +122,33 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
         neg[2 * i] = sp.neg1;
         neg[2 * i + 1] = sp.neg2;
         for (int c = 0; c < 2; ++c) {
-            std::int8_t* d = dig.data() + (2 * i + c) * kLen;
-            const std::size_t n = wnaf(c == 0 ? sp.k1 : sp.k2, w, d);
+            std::uint8_t* p = dpos.data() + (2 * i + c) * kNz;
+            const std::size_t n = wnaf_sparse(c == 0 ? sp.k1 : sp.k2, w, p, dig.data() + (2 * i + c) * kNz);
             nd[2 * i + c] = std::uint8_t(n);
-            top = std::max(top, n);
-            for (std::size_t t = 0; t < n; ++t) count[t + 1] += d[t] != 0;
+            if (n > 0) top = std::max<std::size_t>(top, p[n - 1] + 1);
+            for (std::size_t t = 0; t < n; ++t) ++count[p[t] + 1];
         }
     }
     for (std::size_t t = 0; t < kLen; ++t) count[t + 1] += count[t];
     std::vector<Event> ev(count[kLen]);
     {
-        std::vector<std::uint32_t> pos(count.begin(), count.end() - 1);
+        std::vector<std::uint32_t> at(count.begin(), count.end() - 1);
         for (std::size_t i = 0; i < m; ++i) {
             const std::uint32_t r = rank[base[idx[i]]];
             for (int c = 0; c < 2; ++c) {
-                const std::int8_t* d = dig.data() + (2 * i + c) * kLen;
+                const std::uint8_t* p = dpos.data() + (2 * i + c) * kNz;
+                const std::int8_t* d = dig.data() + (2 * i + c) * kNz;
+                const bool ng = neg[2 * i + c] != 0;
                 for (std::size_t t = 0; t < nd[2 * i + c]; ++t) {
-                    if (d[t] == 0) continue;
                     const int v = d[t];
-                    ev[pos[t]++] = Event{owner[i], std::uint32_t(eoff[(v < 0 ? -v : v) >> 1] + r), std::uint8_t(c),
-                                         std::uint8_t((v < 0) != (neg[2 * i + c] != 0))};
+                    ev[at[p[t]]++] = Event{owner[i], std::uint32_t(eoff[(v < 0 ? -v : v) >> 1] + r), std::uint8_t(c),
+                                           std::uint8_t((v < 0) != ng)};
                 }
             }
         }
     }
     dig = {};
+    dpos = {};
 
     // Per step: double every accumulator, then add the step's entries. A lane's entries of one
     // step (and its accumulator) are summed as a binary tree, so a step takes about log2 of the

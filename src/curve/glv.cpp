@@ -96,4 +96,25 @@ std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out) {
     return n;
 }
 
+std::size_t wnaf_sparse(const Limbs& k, unsigned w, std::uint8_t* pos, std::int8_t* dig) {
+    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
+    const int full = 1 << w, half = full >> 1;
+    std::size_t n = 0, at = 0;
+    while (v != 0) {
+        const auto lo = static_cast<std::uint64_t>(v);
+        const unsigned z = lo ? unsigned(std::countr_zero(lo)) : 64 + unsigned(std::countr_zero(std::uint64_t(v >> 64)));
+        at += z;
+        v >>= z;
+        int d = int(v & unsigned(full - 1));
+        if (d >= half) d -= full;
+        if (d > 0) v -= unsigned(d);
+        else v += unsigned(-d);
+        pos[n] = std::uint8_t(at);
+        dig[n++] = std::int8_t(d);
+        ++at;
+        v >>= 1;
+    }
+    return n;
+}
+
 }  // namespace peregrine

@@ -36,6 +36,9 @@ inline Fq2 glv_endo_x(const Fq2& x) {
 // followed by at least w - 1 zeros), least significant digit first; returns the digit count (at
 // most 129).
 std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out);
+// The same digits, only the non-zero ones, with their positions (increasing); returns their count
+// (at most 129 / w + 1).
+std::size_t wnaf_sparse(const Limbs& k, unsigned w, std::uint8_t* pos, std::int8_t* dig);
 inline std::size_t wnaf5(const Limbs& k, std::int8_t* out) { return wnaf(k, 5, out); }
 
 }  // namespace peregrine

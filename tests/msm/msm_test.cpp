@@ -155,7 +155,7 @@ TEST(Msm, GlvSplitRecombines) {
 
 // phi(x, y) = (beta x, y) is lambda on both groups, with the cube roots of unity the MSM uses:
 // beta on G1, beta^2 on G2.
-// Width-w NAF digits (batch_mul, batch_sums, ptau prepare), w = 2..8: odd digits below 2^(w-1)
+// Width-w NAF digits (batch_mul, batch_sums, ptau prepare), dense and sparse, w = 2..8: odd digits below 2^(w-1)
 // in magnitude, each followed by at least w - 1 zeros, summing back to the number, the top digit
 // non-zero; 0, 1, 2^k, 2^127 - 1 and random numbers below 2^128.
 TEST(Msm, WnafDigitsRecombine) {
@@ -179,6 +179,20 @@ TEST(Msm, WnafDigitsRecombine) {
             }
             if (n > 0) EXPECT_NE(d[n - 1], 0);
             EXPECT_EQ(sum, to_mpz(k)) << "w " << w;
+            // wnaf_sparse: exactly the non-zero digits, with their positions.
+            std::uint8_t sp_pos[130];
+            std::int8_t sp_dig[130];
+            const std::size_t nz = wnaf_sparse(k, w, sp_pos, sp_dig);
+            std::size_t j = 0;
+            for (std::size_t t = 0; t < n; ++t) {
+                if (d[t] == 0) continue;
+                ASSERT_LT(j, nz);
+                EXPECT_EQ(sp_pos[j], t);
+                EXPECT_EQ(sp_dig[j], d[t]);
+                ++j;
+            }
+            EXPECT_EQ(j, nz);
+            EXPECT_LE(nz, 129 / w + 1);
         }
 }
 
