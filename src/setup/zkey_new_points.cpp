@@ -20,10 +20,14 @@ namespace {
 constexpr std::uint32_t kOne = 0xffffffffu;  // coefficient index meaning 1
 constexpr std::size_t kHeavy = 2048;          // terms from which a point is an MSM over the pool
 constexpr std::size_t kBlock = std::size_t(1) << 14;
-// Terms and points per batch_sums call: its tables (96 B x 8 per term) near the L2 without IFMA
-// (1024 / 512 measured fastest on a Zen 3 core); with IFMA, where the products are cheaper and
-// each step's inversion weighs more, four times as many (real 2^16 Poseidon key: 5.75 -> 4.89 s).
-std::size_t chunk_terms() { return detail::use_ifma<Fq>(8) ? 4096 : 1024; }
+// Terms and points per batch_sums call: more terms share more table entries (each Lagrange point
+// serves several terms of a chunk) and inversions, at the cost of cache misses. Measured fastest
+// on the real 2^16 Poseidon key: with IFMA, 8192 (G1) and 4096 (G2); without, 4096 and 2048
+// (Intel Xeon with IFMA, and the same CPU without it).
+std::size_t chunk_terms(bool g2) {
+    const std::size_t n = detail::use_ifma<Fq>(8) ? 8192 : 4096;
+    return g2 ? n / 2 : n;
+}
 
 enum Base : std::uint8_t { kTau, kTauG2, kAlpha, kBeta };
 
@@ -155,10 +159,10 @@ void compute_points(const R1cs& cs, const LagrangeBases& lb, const Csr& m, std::
             }
             res[i] = O::msm(bb.data(), sc.data(), hi - lo, pool);
         }
-        // Chunks of the other points with about chunk_terms() terms (at most half as many points)
+        // Chunks of the other points with about chunk_terms(g2) terms (at most half as many points)
         // each, for the pool.
         chunks.assign(1, 0);
-        const std::size_t chunk = chunk_terms();
+        const std::size_t chunk = chunk_terms(std::is_same_v<J, G2>);
         std::size_t terms = 0;
         for (std::size_t i = 0; i < bn; ++i) {
             const std::uint64_t t0 = m.start[b0 + i], t1 = m.start[b0 + i + 1];
