@@ -2,6 +2,7 @@
 #include "curve/batch_sums.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "curve/affine_batch.hpp"
@@ -14,11 +15,11 @@ namespace {
 constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at most 129
 constexpr unsigned kMinW = 5, kMaxW = 8;
 
-// One non-zero digit: at its position, lane += (-1)^neg (table entry tab, or its endomorphism
-// image).
+// One non-zero digit: at its position, lane += (-1)^neg (table entry tab, or an endomorphism's
+// image of it).
 struct Event {
     std::uint32_t lane, tab;
-    std::uint8_t phi;  // 1: the entry's endomorphism image (second GLV half)
+    std::uint8_t img;  // which image of the entry: 0 itself, 1 phi, 2 psi, 3 phi psi (the scalar's part)
     std::uint8_t neg;
 };
 
@@ -107,24 +108,51 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
     }
     for (std::size_t i = 0; i < m; ++i)
         if (base_bad[rank[base[idx[i]]]]) bad[owner[i]] = 1;
+    // The endomorphisms' images of every entry: phi (beta x, y), and on G2 psi and phi psi.
+    constexpr bool kG2 = std::is_same_v<F, Fq2>;
+    constexpr int kParts = kG2 ? 4 : 2;  // scalar parts: GLV on G1, GLS (phi and psi) on G2
     for (std::size_t e = 0; e < px.size(); ++e) px[e] = glv_endo_x(tx[e]);
+    std::vector<F> sx, sy, spx;  // psi (x, y), beta psi x
+    if constexpr (kG2) {
+        sx = tx;
+        sy = ty;
+        spx.resize(tx.size());
+        for (std::size_t e = 0; e < sx.size(); ++e) {
+            gls_psi(sx[e], sy[e]);
+            spx[e] = glv_endo_x(sx[e]);
+        }
+    }
+    const F* img_x[4] = {tx.data(), px.data(), kG2 ? sx.data() : nullptr, kG2 ? spx.data() : nullptr};
+    const F* img_y[4] = {ty.data(), ty.data(), kG2 ? sy.data() : nullptr, kG2 ? sy.data() : nullptr};
 
     // Digits, bucketed by position (stable: within a position, events follow the terms, so the
     // events of one lane are consecutive).
-    constexpr std::size_t kNz = 129 / kMinW + 1;  // non-zero digits of one half: at most
-    std::vector<std::uint8_t> dpos(2 * kNz * m), nd(2 * m), neg(2 * m);
-    std::vector<std::int8_t> dig(2 * kNz * m);
+    constexpr std::size_t kNz = 129 / kMinW + 1;  // non-zero digits of one part: at most
+    std::vector<std::uint8_t> dpos(kParts * kNz * m), nd(kParts * m), neg(kParts * m);
+    std::vector<std::int8_t> dig(kParts * kNz * m);
     std::vector<std::uint32_t> count(kLen + 1, 0);
     std::size_t top = 0;
     for (std::size_t i = 0; i < m; ++i) {
-        const GlvSplit sp = glv_split(ks[idx[i]]);
         const unsigned w = wb[base[idx[i]]];
-        neg[2 * i] = sp.neg1;
-        neg[2 * i + 1] = sp.neg2;
-        for (int c = 0; c < 2; ++c) {
-            std::uint8_t* p = dpos.data() + (2 * i + c) * kNz;
-            const std::size_t n = wnaf_sparse(c == 0 ? sp.k1 : sp.k2, w, p, dig.data() + (2 * i + c) * kNz);
-            nd[2 * i + c] = std::uint8_t(n);
+        Limbs part[kParts];
+        if constexpr (kG2) {
+            const Gls4Split sp = gls4_split(ks[idx[i]]);
+            for (int c = 0; c < 4; ++c) {
+                part[c] = sp.k[c];
+                neg[4 * i + c] = sp.neg[c];
+            }
+        } else {
+            const GlvSplit sp = glv_split(ks[idx[i]]);
+            part[0] = sp.k1;
+            part[1] = sp.k2;
+            neg[2 * i] = sp.neg1;
+            neg[2 * i + 1] = sp.neg2;
+        }
+        for (int c = 0; c < kParts; ++c) {
+            const std::size_t h = kParts * i + c;
+            std::uint8_t* p = dpos.data() + h * kNz;
+            const std::size_t n = wnaf_sparse(part[c], w, p, dig.data() + h * kNz);
+            nd[h] = std::uint8_t(n);
             if (n > 0) top = std::max<std::size_t>(top, p[n - 1] + 1);
             for (std::size_t t = 0; t < n; ++t) ++count[p[t] + 1];
         }
@@ -135,11 +163,12 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
         std::vector<std::uint32_t> at(count.begin(), count.end() - 1);
         for (std::size_t i = 0; i < m; ++i) {
             const std::uint32_t r = rank[base[idx[i]]];
-            for (int c = 0; c < 2; ++c) {
-                const std::uint8_t* p = dpos.data() + (2 * i + c) * kNz;
-                const std::int8_t* d = dig.data() + (2 * i + c) * kNz;
-                const bool ng = neg[2 * i + c] != 0;
-                for (std::size_t t = 0; t < nd[2 * i + c]; ++t) {
+            for (int c = 0; c < kParts; ++c) {
+                const std::size_t h = kParts * i + c;
+                const std::uint8_t* p = dpos.data() + h * kNz;
+                const std::int8_t* d = dig.data() + h * kNz;
+                const bool ng = neg[h] != 0;
+                for (std::size_t t = 0; t < nd[h]; ++t) {
                     const int v = d[t];
                     ev[at[p[t]]++] = Event{owner[i], std::uint32_t(eoff[(v < 0 ? -v : v) >> 1] + r), std::uint8_t(c),
                                            std::uint8_t((v < 0) != ng)};
@@ -186,8 +215,8 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
                 any = true;
             }
             const std::size_t k = v.tab;
-            ix[ni] = v.phi ? px[k] : tx[k];
-            iy[ni] = v.neg ? -ty[k] : ty[k];
+            ix[ni] = img_x[v.img][k];
+            iy[ni] = v.neg ? -img_y[v.img][k] : img_y[v.img][k];
             ++ni;
             ++gc.back();
         }

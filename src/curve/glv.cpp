@@ -66,6 +66,84 @@ GlvSplit glv_split(const Limbs& k) {
     return s;
 }
 
+namespace {
+
+// The four-dimensional split on G2 (GLS: phi and the twisted Frobenius psi together, with
+// eigenvalues lambda and mu = p mod r = 6 x^2, x the BN parameter). A reduced basis of the lattice
+// {(a0, a1, a2, a3) : a0 + a1 lambda + a2 mu + a3 lambda mu = 0 mod r}, entries below 2^64 in
+// magnitude (x and 2x, up to one), rows kGls[i]; and floor(2^256 |q_i|) with the signs of q_i,
+// where (q_0, .., q_3) is the first row of the basis' inverse: c_i = round(k q_i) then leaves
+// k - sum c_i row_i of magnitude below 2^66.
+constexpr __int128 kX = 4965661367192848881;  // the BN parameter x
+constexpr __int128 kGls[4][4] = {{-(2 * kX + 1), 2 * kX, 0, 1},
+                                 {2 * kX, kX, kX + 1, -kX},
+                                 {kX + 1, -kX, kX, 2 * kX},
+                                 {2 * kX + 1, kX + 1, -kX, kX}};
+constexpr Limbs kGlsG[4] = {{0x2dff291532e42728ull, 0x55b4ca7ba3e5577full, 0x9e80318ab0d92b95ull, 0},
+                            {0x46f4bda995d51bb1ull, 0x08e5da66fc7184aeull, 0x9e80318ab0d92b93ull, 0},
+                            {0xd91d232ec7e0b3d7ull, 0x2ull, 0, 0},
+                            {0xc170977dcef3cd3full, 0x55b4ca7ba3e5577dull, 0x9e80318ab0d92b95ull, 0}};
+constexpr bool kGlsGNeg[4] = {true, false, false, false};
+
+}  // namespace
+
+Gls4Split gls4_split(const Limbs& k) {
+    u128 c[4];
+    for (int i = 0; i < 4; ++i) {
+        const u128 v = low128(mul_high<3>(k, kGlsG[i]));
+        c[i] = kGlsGNeg[i] ? (u128)0 - v : v;
+    }
+    Gls4Split s;
+    for (int j = 0; j < 4; ++j) {
+        u128 v = j == 0 ? low128(k) : 0;  // everything mod 2^128: the results are below 2^66
+        for (int i = 0; i < 4; ++i) v -= c[i] * (u128)kGls[i][j];
+        s.neg[j] = to_magnitude(v, s.k[j]);
+    }
+    return s;
+}
+
+const Limbs& gls_mu() {
+    static constexpr Limbs kMu = {0xf83e9682e87cfd46ull, 0x6f4d8248eeb859fbull, 0, 0};  // 6 x^2
+    return kMu;
+}
+
+namespace {
+
+Fq2 fq2_pow(Fq2 b, Limbs e) {
+    Fq2 r = Fq2::one();
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 64; ++j) {
+            if ((e[i] >> j) & 1) r = r * b;
+            b = b * b;
+        }
+    return r;
+}
+
+}  // namespace
+
+const Fq2 (&gls_psi_consts())[2] {
+    // xi^((p-1)/3) and xi^((p-1)/2), xi = 9 + u.
+    static const Fq2 c[2] = {
+        [] {
+            Limbs e = Fq::MOD;
+            e[0] -= 1;  // p - 1 (p is odd), divided by 3
+            u128 rem = 0;
+            for (int i = 3; i >= 0; --i) {
+                const u128 cur = (rem << 64) | e[i];
+                e[i] = (u64)(cur / 3);
+                rem = cur % 3;
+            }
+            return fq2_pow(Fq2{Fq::from_u64(9), Fq::one()}, e);
+        }(),
+        [] {
+            Limbs e = Fq::MOD;
+            e[0] -= 1;
+            for (int i = 0; i < 4; ++i) e[i] = (e[i] >> 1) | (i < 3 ? e[i + 1] << 63 : 0);
+            return fq2_pow(Fq2{Fq::from_u64(9), Fq::one()}, e);
+        }()};
+    return c;
+}
+
 const Limbs& glv_beta_g1() { return kGlvBetaG1; }
 const Limbs& glv_beta_g2() { return kGlvBetaG2; }
 

@@ -32,6 +32,23 @@ inline Fq2 glv_endo_x(const Fq2& x) {
     return x.scale(beta);
 }
 
+// The four-dimensional split on G2 (with the twisted Frobenius psi beside phi):
+// k = sum_j (-1)^neg[j] k[j] e_j mod r, e = (1, lambda, mu, lambda mu), k[j] < 2^66, for any k < r;
+// mu = gls_mu() = p mod r is psi's eigenvalue on G2.
+struct Gls4Split {
+    Limbs k[4];
+    bool neg[4];
+};
+Gls4Split gls4_split(const Limbs& k);
+const Limbs& gls_mu();
+// psi(x, y) = (conj(x) c[0], conj(y) c[1]) on the twist, c = gls_psi_consts(); psi = mu on G2.
+const Fq2 (&gls_psi_consts())[2];
+inline void gls_psi(Fq2& x, Fq2& y) {
+    const Fq2(&c)[2] = gls_psi_consts();
+    x = x.conjugate() * c[0];
+    y = y.conjugate() * c[1];
+}
+
 // Width-w NAF of k < 2^128, 2 <= w <= 8 (digits odd or zero, |d| < 2^(w-1), each non-zero digit
 // followed by at least w - 1 zeros), least significant digit first; returns the digit count (at
 // most 129).

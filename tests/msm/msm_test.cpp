@@ -207,6 +207,41 @@ TEST(Msm, GlvEndomorphismIsLambda) {
     EXPECT_EQ(p2.mul(glv_lambda()), G2::from_affine(G2Affine{a2.x.scale(beta * beta), a2.y}));
 }
 
+// The twisted Frobenius psi is mu = p mod r on G2 (and mu = 6 x^2); the four-dimensional split
+// recombines to k mod r with parts below 2^66, for edge and random scalars.
+TEST(Msm, GlsPsiIsMuAndSplitRecombines) {
+    const G2 p2 = G2::from_affine(g2_generator()).mul(Limbs{6789, 0, 0, 0});
+    G2Affine a2 = p2.to_affine();
+    gls_psi(a2.x, a2.y);
+    EXPECT_EQ(p2.mul(gls_mu()), G2::from_affine(a2));
+    const mpz_class r = to_mpz(FrParams::MOD), x("4965661367192848881");
+    EXPECT_EQ(to_mpz(gls_mu()), 6 * x * x);
+    EXPECT_EQ((to_mpz(Fq::MOD) - to_mpz(gls_mu())) % r, 0);
+    const mpz_class lam = to_mpz(glv_lambda()), mu = to_mpz(gls_mu());
+    const mpz_class e[4] = {1, lam, mu, lam * mu % r};
+    std::mt19937_64 rng(21);
+    std::vector<Limbs> ks = {Limbs{0, 0, 0, 0}, Limbs{1, 0, 0, 0}, Limbs{FrParams::MOD[0] - 1, FrParams::MOD[1],
+                             FrParams::MOD[2], FrParams::MOD[3]}, glv_lambda(), gls_mu()};
+    for (int i = 0; i < 3000; ++i) {
+        Limbs k{rng(), rng(), rng(), rng() >> 2};
+        while (cmp(k, FrParams::MOD) >= 0) k[3] >>= 1;
+        ks.push_back(k);
+    }
+    for (const Limbs& k : ks) {
+        const Gls4Split s = gls4_split(k);
+        mpz_class sum = 0;
+        for (int j = 0; j < 4; ++j) {
+            ASSERT_EQ(s.k[j][2] | s.k[j][3], 0u);
+            ASSERT_LT(s.k[j][1], 4u) << "part " << j << " above 2^66";
+            const mpz_class v = to_mpz(s.k[j]);
+            sum += (s.neg[j] ? -v : v) * e[j];
+        }
+        sum -= to_mpz(k);
+        sum %= r;
+        EXPECT_EQ(sum, 0) << to_mpz(k).get_str(16);
+    }
+}
+
 // Jobs sharing one recoding (as the prover does for A, B and C): G1 and G2 bases, whole range and
 // a suffix, against the plain MSM.
 // Scalars 0 and 1 (a bit-heavy witness) take the separate tree sum of the scalar-1 points.
