@@ -65,10 +65,12 @@ void write_scaled(BinWriter& w, std::uint32_t id, const std::uint8_t* pts, std::
 
 ZkeyContributeResult apply_contribution(const std::string& in, const std::string& out, ZkeyContribution extra,
                                         ChaCha& rng, ThreadPool& pool, bool progress) {
+    StepTimer tm(extra.type == 1 ? "zkey beacon" : "zkey contribute", progress);
     const Zkey zk(in);  // validates the header and the section sizes
     const BinFile f(in, "zkey", 2);
     if (!f.has(10)) throw Error(in + ": no MPC parameters (section 10); not a zkey of a phase-2 ceremony");
     MpcParams mpc = parse_mpc_params(f.section(10), in);
+    tm.step("read");
 
     NewKey key = draw_key(mpc, rng);
     const G1Affine delta1 = G1::from_affine(zk.delta1()).mul(key.prv.to_canonical()).to_affine();
@@ -81,6 +83,7 @@ ZkeyContributeResult apply_contribution(const std::string& in, const std::string
     rec.transcript = key.rec.transcript;
     mpc.contributions.push_back(rec);
     const std::vector<std::uint8_t> mpc_bytes = encode_mpc_params(mpc);
+    tm.step("key");
 
     const Fr inv = key.prv.inverse();
     const std::size_t n_c = std::size_t(zk.n_vars()) - zk.n_public() - 1, n_h = zk.domain_size();
@@ -107,16 +110,19 @@ ZkeyContributeResult apply_contribution(const std::string& in, const std::string
         static_assert(kHdrDelta2 == kHdrDelta1 + 64 && kHdrEnd == kHdrDelta2 + 128);
     }
     for (std::uint32_t id = 3; id <= 7; ++id) copy(id);
+    tm.step("copy");
     {
         Progress prog("zkey: C and H points", n_c + n_h, progress);
         write_scaled(w, 8, zk.points_c(), n_c, inv, pool, prog);
         write_scaled(w, 9, zk.points_h(), n_h, inv, pool, prog);
         prog.done();
     }
+    tm.step("C and H points");
     w.begin_section(10);
     w.write(mpc_bytes.data(), mpc_bytes.size());
     w.end_section();
     w.commit();
+    tm.step("write");
 
     ZkeyContributeResult res;
     res.circuit_hash = mpc.cs_hash;

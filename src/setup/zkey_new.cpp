@@ -13,6 +13,7 @@
 #include "setup/r1cs_reader.hpp"
 #include "setup/zkey_new_points.hpp"
 #include "util/error.hpp"
+#include "util/progress.hpp"
 
 namespace peregrine::setup {
 
@@ -115,20 +116,6 @@ struct Ptau {
     bool prepared = false;
 };
 
-class Timer {
-public:
-    explicit Timer(bool on) : on_(on), t_(std::chrono::steady_clock::now()) {}
-    void step(const char* what) {
-        const auto now = std::chrono::steady_clock::now();
-        if (on_) std::fprintf(stderr, "setup: %-14s %8.3f s\n", what, std::chrono::duration<double>(now - t_).count());
-        t_ = now;
-    }
-
-private:
-    bool on_;
-    std::chrono::steady_clock::time_point t_;
-};
-
 void hash_u32_be(Blake2b& h, std::uint32_t v) {
     const std::uint8_t b[4] = {std::uint8_t(v >> 24), std::uint8_t(v >> 16), std::uint8_t(v >> 8), std::uint8_t(v)};
     h.update(b, 4);
@@ -136,7 +123,7 @@ void hash_u32_be(Blake2b& h, std::uint32_t v) {
 
 Hash64 build(const std::string& r1cs_path, const std::string& ptau_path, Sink& out, ThreadPool& pool,
              const ZkeyNewOptions& opt) {
-    Timer tm(opt.verbose);
+    StepTimer tm("setup", opt.verbose);
     Ptau pt(ptau_path);
     const R1cs cs = read_r1cs(r1cs_path);
     const std::uint32_t n_pub = cs.n_public(), n_vars = cs.header.n_wires, n_c = cs.header.n_constraints;

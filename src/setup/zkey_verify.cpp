@@ -94,6 +94,7 @@ std::string report_for(const MpcParams& mpc) {
 
 ZkeyVerifyResult zkey_verify_from_init(const void* init_data, std::size_t init_size, const std::string& init_name,
                                        const std::string& zkey_path, ThreadPool& pool, bool progress) {
+    StepTimer tm("zkey verify", progress);
     const Zkey zk(zkey_path);
     const BinFile f(zkey_path, "zkey", 2);
     if (!f.has(10)) return invalid("no MPC parameters (section 10)");
@@ -128,6 +129,7 @@ ZkeyVerifyResult zkey_verify_from_init(const void* init_data, std::size_t init_s
         }
     }
 
+    tm.step("chain, header, sections");
     const std::size_t n_c = std::size_t(zk.n_vars()) - zk.n_public() - 1, n_h = zk.domain_size();
     Progress prog("zkey verify: C and H points", n_c + n_h, progress);
     // C (L in snarkjs): C_i = C0_i / delta  <=>  (sum r_i C0_i, sum r_i C_i) have ratio 1/delta.
@@ -144,6 +146,7 @@ ZkeyVerifyResult zkey_verify_from_init(const void* init_data, std::size_t init_s
     }
     prog.advance(n_h);
     prog.done();
+    tm.step("C and H points");
 
     ZkeyVerifyResult r;
     r.ok = true;

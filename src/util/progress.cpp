@@ -66,4 +66,10 @@ void Progress::done() {
     draw(total_, true);
 }
 
+void StepTimer::step(const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (enabled_) std::fprintf(stderr, "%s: %-16s %8.3f s\n", prefix_, what, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+}
+
 }  // namespace peregrine

@@ -34,4 +34,18 @@ private:
     int last_pct_ = -1;
 };
 
+// The timing of each step of a command on stderr (--verbose): step(what) prints "<prefix>: <what>
+// <seconds since the previous step>". A disabled StepTimer prints nothing.
+class StepTimer {
+public:
+    StepTimer(const char* prefix, bool enabled)
+        : prefix_(prefix), enabled_(enabled), last_(std::chrono::steady_clock::now()) {}
+    void step(const char* what);
+
+private:
+    const char* prefix_;
+    bool enabled_;
+    std::chrono::steady_clock::time_point last_;
+};
+
 }  // namespace peregrine
