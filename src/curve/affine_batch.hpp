@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 // Affine point arithmetic on many independent points in lockstep (`ptau prepare`, the batched
-// scalar multiplications of curve/batch_mul and curve/fixed_base): the
+// scalar multiplications of curve/batch_mul, curve/batch_sums and curve/fixed_base): the
 // denominators of one step share one field inversion (Montgomery's trick), and every field
 // product of a step is one mul_n call (eight products at a time with AVX-512 IFMA). An affine
 // doubling then costs about 7 products, an addition 6, a sum-and-difference pair 9 (Jacobian:
@@ -16,6 +16,16 @@
 #include "curve/bn254.hpp"
 
 namespace peregrine {
+
+namespace detail {
+// a + b as plain 256-bit integers (no reduction); the caller bounds the sum below 2^256.
+[[gnu::always_inline]] inline Fq add_unreduced(const Fq& a, const Fq& b) {
+    Fq r;
+    kernels::u64 c = 0;
+    for (int k = 0; k < 4; ++k) r.v[k] = kernels::addc(a.v[k], b.v[k], c);
+    return r;
+}
+}  // namespace detail
 
 template <class F>
 struct AffineScratch {
@@ -51,10 +61,24 @@ void affine_dbl_n(F* x, F* y, std::size_t n, AffineScratch<F>& s) {
 #endif
     s.reserve(n);
     F *den = s.t0.data(), *xx = s.t1.data(), *lam = s.t2.data(), *u = s.t3.data();
-    for (std::size_t k = 0; k < n; ++k) den[k] = y[k].dbl();
     sqr_n(xx, x, n);
+    if constexpr (std::is_same_v<F, Fq>) {
+        // 2y < 2p and 3x^2 < 3p are left unreduced: a Montgomery product of any a < 2^256 (first
+        // operand) and b < 2^256 - p stays below a b / 2^256 + p, one subtraction from canonical
+        // when a b < p 2^256, as here (3p * p and p * 2p, p < 2^254). 3x^2 is only the first
+        // operand beside the canonical inverses; 2y only the second operand of batch_inverse's
+        // chains, and 2y = 0 exactly when y = 0.
+        for (std::size_t k = 0; k < n; ++k) {
+            den[k] = detail::add_unreduced(y[k], y[k]);
+            xx[k] = detail::add_unreduced(detail::add_unreduced(xx[k], xx[k]), xx[k]);
+        }
+    } else {
+        for (std::size_t k = 0; k < n; ++k) {
+            den[k] = y[k].dbl();
+            xx[k] = xx[k].dbl() + xx[k];
+        }
+    }
     batch_inverse(den, n, s.sc.data());
-    for (std::size_t k = 0; k < n; ++k) xx[k] = xx[k].dbl() + xx[k];
     mul_n(lam, xx, den, n);  // 3 x^2 / (2 y)
     sqr_n(u, lam, n);
     for (std::size_t k = 0; k < n; ++k) {

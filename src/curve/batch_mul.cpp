@@ -6,9 +6,10 @@
 #include <type_traits>
 #include <vector>
 
+#include "curve/affine_batch.hpp"
+#include "curve/affine_lanes.hpp"
 #include "curve/bn254.hpp"
 #include "curve/glv.hpp"
-#include "curve/affine_lanes.hpp"
 #include "field/ifma_lanes.hpp"
 
 namespace peregrine {
@@ -26,85 +27,15 @@ constexpr std::size_t max_block() {
     return sizeof(typename J::Field) == 32 ? 4096 : 2048;
 }
 
-// Scratch arrays for the lockstep formulas (n lanes at most).
-template <class F>
-struct Scratch {
-    explicit Scratch(std::size_t m) : den(m), scr(m), l(m), t(m) {
-        if constexpr (std::is_same_v<F, Fq>)
-            if (detail::use_ifma<F>(m)) three_halves.assign(m, Fq::from_u64(3) * Fq::from_u64(2).inverse());
-    }
-    std::vector<F> den, scr, l, t;
-    std::vector<Fq> three_halves;  // for G1 with IFMA (see dbl_n)
-};
-
-// a + b as plain 256-bit integers (no reduction); the caller bounds the sum below 2^256.
-[[gnu::always_inline]] inline Fq add_unreduced(const Fq& a, const Fq& b) {
-    Fq r;
-    kernels::u64 c = 0;
-    for (int k = 0; k < 4; ++k) r.v[k] = kernels::addc(a.v[k], b.v[k], c);
-    return r;
+// Marks bad[lane[q]] (bad[q] without `lane`) where special[q]: an exceptional addition.
+void mark_bad(const std::uint8_t* special, std::size_t n, unsigned char* bad, const std::uint32_t* lane) {
+    for (std::size_t q = 0; q < n; ++q)
+        if (special[q]) bad[lane ? lane[q] : q] = 1;
 }
 
-// (X, Y) = 2 (X, Y) for n lanes: l = 3x^2 / 2y, x3 = l^2 - 2x, y3 = l (x - x3) - y. A lane with
-// y = 0 (infinity, or garbage of a lane already marked bad) gets garbage, safely: zeros invert
-// to zero.
 template <class F>
-void dbl_n(F* X, F* Y, std::size_t n, Scratch<F>& s) {
-    sqr_n(s.t.data(), X, n);
-    if constexpr (std::is_same_v<F, Fq>) {
-        if (detail::use_ifma<F>(n)) {  // l = (3/2) x^2 / y: a vector product costs less than three additions
-            std::copy(Y, Y + n, s.den.begin());
-            mul_n(s.t.data(), s.t.data(), s.three_halves.data(), n);
-        } else {
-            // 2y < 2p and 3x^2 < 3p without reductions: a Montgomery product of any a < 2^256 (the
-            // first operand) and b < 2^256 - p keeps below a*b/2^256 + p, one subtraction from
-            // canonical when a*b < p * 2^256, as here (3p * p and p * 2p, with p < 2^254): t enters
-            // only as a first operand beside the canonical inverses, den only as the second operand
-            // of batch_inverse's canonical chains, and 2y = 0 exactly when y = 0.
-            for (std::size_t i = 0; i < n; ++i) {
-                s.den[i] = add_unreduced(Y[i], Y[i]);
-                s.t[i] = add_unreduced(add_unreduced(s.t[i], s.t[i]), s.t[i]);
-            }
-        }
-    } else {
-        for (std::size_t i = 0; i < n; ++i) {
-            s.den[i] = Y[i].dbl();
-            s.t[i] = s.t[i].dbl() + s.t[i];
-        }
-    }
-    batch_inverse(s.den.data(), n, s.scr.data());
-    mul_n(s.l.data(), s.t.data(), s.den.data(), n);
-    sqr_n(s.t.data(), s.l.data(), n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const F x3 = s.t[i] - X[i].dbl();
-        s.t[i] = X[i] - x3;
-        X[i] = x3;
-    }
-    mul_n(s.t.data(), s.l.data(), s.t.data(), n);
-    for (std::size_t i = 0; i < n; ++i) Y[i] = s.t[i] - Y[i];
-}
-
-// (X, Y) += (BX, (-1)^neg BY) for n lanes: l = (by - y) / (bx - x), x3 = l^2 - x - bx,
-// y3 = l (x - x3) - y. Equal x (the sum is infinity or a doubling) marks the lane bad
-// (bad[lane[i]], or bad[i] without `lane`).
-template <class F>
-void add_n(F* X, F* Y, const F* BX, const F* BY, bool neg, std::size_t n, Scratch<F>& s, unsigned char* bad,
-           const std::uint32_t* lane) {
-    for (std::size_t i = 0; i < n; ++i) s.den[i] = BX[i] - X[i];
-    batch_inverse(s.den.data(), n, s.scr.data());
-    for (std::size_t i = 0; i < n; ++i)
-        if (s.den[i].is_zero()) bad[lane ? lane[i] : i] = 1;
-    if (neg) for (std::size_t i = 0; i < n; ++i) s.t[i] = -BY[i] - Y[i];
-    else for (std::size_t i = 0; i < n; ++i) s.t[i] = BY[i] - Y[i];
-    mul_n(s.l.data(), s.t.data(), s.den.data(), n);
-    sqr_n(s.t.data(), s.l.data(), n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const F x3 = s.t[i] - X[i] - BX[i];
-        s.t[i] = X[i] - x3;
-        X[i] = x3;
-    }
-    mul_n(s.t.data(), s.l.data(), s.t.data(), n);
-    for (std::size_t i = 0; i < n; ++i) Y[i] = s.t[i] - Y[i];
+void negate(F* y, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = -y[i];
 }
 
 // out_i = k_i in_i for one block of m points; ks holds m canonical scalars, or one if `uniform`.
@@ -137,7 +68,8 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
     // Table of P1 = (-1)^neg1 P: row j holds (2j + 1) P1; px holds the x of phi's table.
     std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m), ax(m), ay(m);
     std::vector<unsigned char> bad(m, 0), started(m, 0);
-    Scratch<F> s(m);
+    std::vector<std::uint8_t> special(m);
+    AffineScratch<F> s;
     for (std::size_t i = 0; i < m; ++i) {
         bad[i] = orig[i].is_infinity();
         tx[i] = orig[i].x;
@@ -145,13 +77,14 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
     }
     std::copy(tx.begin(), tx.begin() + m, ax.begin());
     std::copy(ty.begin(), ty.begin() + m, ay.begin());
-    dbl_n(ax.data(), ay.data(), m, s);  // 2 P1
+    affine_dbl_n(ax.data(), ay.data(), m, s);  // 2 P1
     for (unsigned j = 1; j < kTab; ++j) {
         F* X = tx.data() + j * m;
         F* Y = ty.data() + j * m;
         std::copy(X - m, X, X);
         std::copy(Y - m, Y, Y);
-        add_n(X, Y, ax.data(), ay.data(), false, m, s, bad.data(), nullptr);
+        affine_add_n(X, Y, ax.data(), ay.data(), m, special.data(), s);
+        mark_bad(special.data(), m, bad.data(), nullptr);
     }
     for (std::size_t i = 0; i < kTab * m; ++i) px[i] = glv_endo_x(tx[i]);
 
@@ -168,7 +101,7 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
         both.resize(m);
     }
     for (std::size_t t = top; t-- > 0;) {
-        if (any) dbl_n(ax.data(), ay.data(), m, s);
+        if (any) affine_dbl_n(ax.data(), ay.data(), m, s);
         if (uniform) {
             for (int c = 0; c < 2; ++c) {
                 const int v = dig[t * 2 + c];
@@ -182,7 +115,11 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
                     for (std::size_t i = 0; i < m; ++i) ay[i] = neg ? -Y[i] : Y[i];
                     any = true;
                 } else {
-                    add_n(ax.data(), ay.data(), X, Y, neg, m, s, bad.data(), nullptr);
+                    // A + (-Q) = -((-A) + Q): the accumulators are negated around the addition.
+                    if (neg) negate(ay.data(), m);
+                    affine_add_n(ax.data(), ay.data(), X, Y, m, special.data(), s);
+                    if (neg) negate(ay.data(), m);
+                    mark_bad(special.data(), m, bad.data(), nullptr);
                 }
             }
             continue;
@@ -225,7 +162,8 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
                 ++cnt;
             }
             if (cnt == 0) continue;
-            add_n(gx.data(), gy.data(), bx.data(), by.data(), false, cnt, s, bad.data(), lane.data());
+            affine_add_n(gx.data(), gy.data(), bx.data(), by.data(), cnt, special.data(), s);
+            mark_bad(special.data(), cnt, bad.data(), lane.data());
             for (std::size_t q = 0; q < cnt; ++q) {
                 ax[lane[q]] = gx[q];
                 ay[lane[q]] = gy[q];
