@@ -38,111 +38,128 @@ unsigned window(std::size_t uses) {
     return best;
 }
 
-template <class J>
-void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uint32_t* base, const Limbs* ks,
-                const std::uint64_t* start, std::size_t ns, J* out) {
-    using F = typename J::Field;
-    using Aff = typename J::Aff;
-    if (ns == 0) return;
-    std::vector<std::uint8_t> bad(ns, 0), started(ns, 0);
+constexpr std::size_t kMaxTab = std::size_t(1) << (kMaxW - 2);
 
-    // Terms that contribute: a scalar other than 0 and a point other than infinity.
-    std::vector<std::uint32_t> owner, idx;  // lane and input index of each kept term
-    std::vector<std::uint32_t> uses(nbases, 0);
+// The terms that contribute (a scalar other than 0, a point other than infinity): their sum and
+// input index, and how many of them use each point.
+struct Terms {
+    std::vector<std::uint32_t> owner, idx, uses;
+};
+
+template <class Aff>
+Terms keep_terms(const Aff* bases, std::size_t nbases, const std::uint32_t* base, const Limbs* ks,
+                 const std::uint64_t* start, std::size_t ns) {
+    Terms t;
+    t.uses.assign(nbases, 0);
     for (std::size_t j = 0; j < ns; ++j)
         for (std::uint64_t k = start[j]; k < start[j + 1]; ++k)
             if (!is_zero(ks[k]) && !bases[base[k]].is_infinity()) {
-                owner.push_back(std::uint32_t(j));
-                idx.push_back(std::uint32_t(k));
-                ++uses[base[k]];
+                t.owner.push_back(std::uint32_t(j));
+                t.idx.push_back(std::uint32_t(k));
+                ++t.uses[base[k]];
             }
-    const std::size_t m = owner.size();
+    return t;
+}
 
-    // Each used point's window, and its rank among the used points ordered by table size, largest
-    // first: entry e of the tables then exists for a prefix of the ranks, ne[e] long.
-    constexpr std::size_t kMaxTab = std::size_t(1) << (kMaxW - 2);
-    std::vector<std::uint8_t> wb(nbases, 0);
-    std::vector<std::uint32_t> rank(nbases, 0);
+// The odd multiples (2e + 1) P of every used point P, entry-major: entry e of the point of rank r
+// at eoff[e] + r, the points ranked by table size, largest first, so that entry e exists for a
+// prefix of the ranks; with the entries' images under phi (beta x, y) and, on G2, psi and phi psi.
+template <class F>
+struct Tables {
+    std::vector<std::uint8_t> width;  // per input point: its NAF width (0: unused)
+    std::vector<std::uint32_t> rank;  // per input point
+    std::size_t eoff[kMaxTab + 1] = {};
+    std::vector<F> tx, ty, px, sx, sy, spx;  // entries; beta x; psi (x, y); beta psi x
+    std::vector<std::uint8_t> bad;  // per rank: an exceptional addition while building
+};
+
+template <class Aff, class F>
+Tables<F> build_tables(const Aff* bases, std::size_t nbases, const std::vector<std::uint32_t>& uses,
+                       AffineScratch<F>& s) {
+    Tables<F> t;
+    t.width.assign(nbases, 0);
+    t.rank.assign(nbases, 0);
     std::size_t per_w[kMaxW + 1] = {};
     for (std::size_t b = 0; b < nbases; ++b)
-        if (uses[b] != 0) ++per_w[wb[b] = std::uint8_t(window(uses[b]))];
-    std::size_t nu = 0;
-    for (unsigned w = kMinW; w <= kMaxW; ++w) nu += per_w[w];
-    {
-        std::size_t next[kMaxW + 1] = {};
-        std::size_t r = 0;
-        for (unsigned w = kMaxW; w >= kMinW; --w) {
-            next[w] = r;
-            r += per_w[w];
-        }
-        for (std::size_t b = 0; b < nbases; ++b)
-            if (uses[b] != 0) rank[b] = std::uint32_t(next[wb[b]]++);
+        if (uses[b] != 0) ++per_w[t.width[b] = std::uint8_t(window(uses[b]))];
+    std::size_t nu = 0, next[kMaxW + 1] = {};
+    for (unsigned w = kMaxW; w >= kMinW; --w) {
+        next[w] = nu;
+        nu += per_w[w];
     }
-    std::size_t ne[kMaxTab + 1] = {}, eoff[kMaxTab + 1] = {};
+    for (std::size_t b = 0; b < nbases; ++b)
+        if (uses[b] != 0) t.rank[b] = std::uint32_t(next[t.width[b]]++);
+    std::size_t ne[kMaxTab] = {};  // points with an entry e
     for (std::size_t e = 0; e < kMaxTab; ++e) {
         for (unsigned w = kMinW; w <= kMaxW; ++w)
             if (e < (std::size_t(1) << (w - 2))) ne[e] += per_w[w];
-        eoff[e + 1] = eoff[e] + ne[e];
+        t.eoff[e + 1] = t.eoff[e] + ne[e];
     }
-
-    // Tables, entry-major: tx/ty[eoff[e] + rank] = (2e + 1) P, px = beta tx.
-    std::vector<Aff> used(nu);
-    for (std::size_t b = 0; b < nbases; ++b)
-        if (uses[b] != 0) used[rank[b]] = bases[b];
-    std::vector<F> tx(eoff[kMaxTab]), ty(eoff[kMaxTab]), px(eoff[kMaxTab]);
+    const std::size_t size = t.eoff[kMaxTab];
+    t.tx.resize(size);
+    t.ty.resize(size);
     std::vector<F> dx(nu), dy(nu);
-    std::vector<std::uint8_t> special(std::max<std::size_t>(nu, ns)), base_bad(nu, 0);
-    AffineScratch<F> s;
-    for (std::size_t i = 0; i < nu; ++i) {
-        tx[i] = dx[i] = used[i].x;
-        ty[i] = dy[i] = used[i].y;
-    }
+    for (std::size_t b = 0; b < nbases; ++b)
+        if (uses[b] != 0) {
+            t.tx[t.rank[b]] = dx[t.rank[b]] = bases[b].x;
+            t.ty[t.rank[b]] = dy[t.rank[b]] = bases[b].y;
+        }
+    t.bad.assign(nu, 0);
+    std::vector<std::uint8_t> special(nu);
     if (nu > 0) affine_dbl_n(dx.data(), dy.data(), nu, s);  // 2P (y != 0 on prime-order points)
     for (std::size_t e = 1; e < kMaxTab && ne[e] > 0; ++e) {
-        F* X = tx.data() + eoff[e];
-        F* Y = ty.data() + eoff[e];
-        std::copy(tx.data() + eoff[e - 1], tx.data() + eoff[e - 1] + ne[e], X);
-        std::copy(ty.data() + eoff[e - 1], ty.data() + eoff[e - 1] + ne[e], Y);
+        F* X = t.tx.data() + t.eoff[e];
+        F* Y = t.ty.data() + t.eoff[e];
+        std::copy(t.tx.data() + t.eoff[e - 1], t.tx.data() + t.eoff[e - 1] + ne[e], X);
+        std::copy(t.ty.data() + t.eoff[e - 1], t.ty.data() + t.eoff[e - 1] + ne[e], Y);
         affine_add_n(X, Y, dx.data(), dy.data(), ne[e], special.data(), s);
-        for (std::size_t i = 0; i < ne[e]; ++i) base_bad[i] |= special[i];
+        for (std::size_t i = 0; i < ne[e]; ++i) t.bad[i] |= special[i];
     }
-    for (std::size_t i = 0; i < m; ++i)
-        if (base_bad[rank[base[idx[i]]]]) bad[owner[i]] = 1;
-    // The endomorphisms' images of every entry: phi (beta x, y), and on G2 psi and phi psi.
-    constexpr bool kG2 = std::is_same_v<F, Fq2>;
-    constexpr int kParts = kG2 ? 4 : 2;  // scalar parts: GLV on G1, GLS (phi and psi) on G2
-    for (std::size_t e = 0; e < px.size(); ++e) px[e] = glv_endo_x(tx[e]);
-    std::vector<F> sx, sy, spx;  // psi (x, y), beta psi x
-    if constexpr (kG2) {
-        sx = tx;
-        sy = ty;
-        spx.resize(tx.size());
-        for (std::size_t e = 0; e < sx.size(); ++e) {
-            gls_psi(sx[e], sy[e]);
-            spx[e] = glv_endo_x(sx[e]);
+    t.px.resize(size);
+    for (std::size_t e = 0; e < size; ++e) t.px[e] = glv_endo_x(t.tx[e]);
+    if constexpr (std::is_same_v<F, Fq2>) {
+        t.sx = t.tx;
+        t.sy = t.ty;
+        t.spx.resize(size);
+        for (std::size_t e = 0; e < size; ++e) {
+            gls_psi(t.sx[e], t.sy[e]);
+            t.spx[e] = glv_endo_x(t.sx[e]);
         }
     }
-    const F* img_x[4] = {tx.data(), px.data(), kG2 ? sx.data() : nullptr, kG2 ? spx.data() : nullptr};
-    const F* img_y[4] = {ty.data(), ty.data(), kG2 ? sy.data() : nullptr, kG2 ? sy.data() : nullptr};
+    return t;
+}
 
-    // Digits, bucketed by position (stable: within a position, events follow the terms, so the
-    // events of one lane are consecutive).
+// The non-zero digits of every kept term, bucketed by position: list[count[t] .. count[t + 1])
+// at position t (stable: within a position, events follow the terms, so the events of one sum
+// are consecutive); top = the number of positions.
+struct Events {
+    std::vector<Event> list;
+    std::vector<std::uint32_t> count;
+    std::size_t top = 0;
+};
+
+// Each scalar is split in parts (GLV on G1, GLS with phi and psi on G2) and each part recoded in
+// its point's NAF width.
+template <class F>
+Events recode(const std::uint32_t* base, const Limbs* ks, const Terms& terms, const Tables<F>& tab) {
+    constexpr int kParts = std::is_same_v<F, Fq2> ? 4 : 2;
     constexpr std::size_t kNz = 129 / kMinW + 1;  // non-zero digits of one part: at most
+    const std::size_t m = terms.idx.size();
     std::vector<std::uint8_t> dpos(kParts * kNz * m), nd(kParts * m), neg(kParts * m);
     std::vector<std::int8_t> dig(kParts * kNz * m);
-    std::vector<std::uint32_t> count(kLen + 1, 0);
-    std::size_t top = 0;
+    Events ev;
+    ev.count.assign(kLen + 1, 0);
     for (std::size_t i = 0; i < m; ++i) {
-        const unsigned w = wb[base[idx[i]]];
+        const std::uint32_t k = terms.idx[i];
         Limbs part[kParts];
-        if constexpr (kG2) {
-            const Gls4Split sp = gls4_split(ks[idx[i]]);
+        if constexpr (kParts == 4) {
+            const Gls4Split sp = gls4_split(ks[k]);
             for (int c = 0; c < 4; ++c) {
                 part[c] = sp.k[c];
                 neg[4 * i + c] = sp.neg[c];
             }
         } else {
-            const GlvSplit sp = glv_split(ks[idx[i]]);
+            const GlvSplit sp = glv_split(ks[k]);
             part[0] = sp.k1;
             part[1] = sp.k2;
             neg[2 * i] = sp.neg1;
@@ -151,55 +168,69 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
         for (int c = 0; c < kParts; ++c) {
             const std::size_t h = kParts * i + c;
             std::uint8_t* p = dpos.data() + h * kNz;
-            const std::size_t n = wnaf_sparse(part[c], w, p, dig.data() + h * kNz);
+            const std::size_t n = wnaf_sparse(part[c], tab.width[base[k]], p, dig.data() + h * kNz);
             nd[h] = std::uint8_t(n);
-            if (n > 0) top = std::max<std::size_t>(top, p[n - 1] + 1);
-            for (std::size_t t = 0; t < n; ++t) ++count[p[t] + 1];
+            if (n > 0) ev.top = std::max<std::size_t>(ev.top, p[n - 1] + 1);
+            for (std::size_t t = 0; t < n; ++t) ++ev.count[p[t] + 1];
         }
     }
-    for (std::size_t t = 0; t < kLen; ++t) count[t + 1] += count[t];
-    std::vector<Event> ev(count[kLen]);
-    {
-        std::vector<std::uint32_t> at(count.begin(), count.end() - 1);
-        for (std::size_t i = 0; i < m; ++i) {
-            const std::uint32_t r = rank[base[idx[i]]];
-            for (int c = 0; c < kParts; ++c) {
-                const std::size_t h = kParts * i + c;
-                const std::uint8_t* p = dpos.data() + h * kNz;
-                const std::int8_t* d = dig.data() + h * kNz;
-                const bool ng = neg[h] != 0;
-                for (std::size_t t = 0; t < nd[h]; ++t) {
-                    const int v = d[t];
-                    ev[at[p[t]]++] = Event{owner[i], std::uint32_t(eoff[(v < 0 ? -v : v) >> 1] + r), std::uint8_t(c),
-                                           std::uint8_t((v < 0) != ng)};
-                }
+    for (std::size_t t = 0; t < kLen; ++t) ev.count[t + 1] += ev.count[t];
+    ev.list.resize(ev.count[kLen]);
+    std::vector<std::uint32_t> at(ev.count.begin(), ev.count.end() - 1);
+    for (std::size_t i = 0; i < m; ++i) {
+        const std::uint32_t r = tab.rank[base[terms.idx[i]]];
+        for (int c = 0; c < kParts; ++c) {
+            const std::size_t h = kParts * i + c;
+            const std::uint8_t* p = dpos.data() + h * kNz;
+            const std::int8_t* d = dig.data() + h * kNz;
+            const bool ng = neg[h] != 0;
+            for (std::size_t t = 0; t < nd[h]; ++t) {
+                const int v = d[t];
+                ev.list[at[p[t]]++] = Event{terms.owner[i], std::uint32_t(tab.eoff[(v < 0 ? -v : v) >> 1] + r),
+                                            std::uint8_t(c), std::uint8_t((v < 0) != ng)};
             }
         }
     }
-    dig = {};
-    dpos = {};
+    return ev;
+}
+
+template <class J>
+void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uint32_t* base, const Limbs* ks,
+                const std::uint64_t* start, std::size_t ns, J* out) {
+    using F = typename J::Field;
+    using Aff = typename J::Aff;
+    if (ns == 0) return;
+    std::vector<std::uint8_t> bad(ns, 0), started(ns, 0);
+    AffineScratch<F> s;
+    const Terms terms = keep_terms(bases, nbases, base, ks, start, ns);
+    const Tables<F> tab = build_tables(bases, nbases, terms.uses, s);
+    for (std::size_t i = 0; i < terms.idx.size(); ++i)
+        if (tab.bad[tab.rank[base[terms.idx[i]]]]) bad[terms.owner[i]] = 1;
+    const Events ev = recode(base, ks, terms, tab);
+    // Image i of the entries (the scalar's part i): 0 the entries, 1 phi, 2 psi, 3 phi psi.
+    const F* img_x[4] = {tab.tx.data(), tab.px.data(), tab.sx.data(), tab.spx.data()};
+    const F* img_y[4] = {tab.ty.data(), tab.ty.data(), tab.sy.data(), tab.sy.data()};
 
     // Per step: double every accumulator, then add the step's entries. A lane's entries of one
     // step (and its accumulator) are summed as a binary tree, so a step takes about log2 of the
     // largest count rounds of batched additions, each with one inversion for all lanes.
     std::vector<F> ax(ns, F::zero()), ay(ns, F::zero());
     std::size_t max_ev = 0;
-    for (std::size_t t = 0; t < kLen; ++t) max_ev = std::max<std::size_t>(max_ev, count[t + 1] - count[t]);
+    for (std::size_t t = 0; t < kLen; ++t) max_ev = std::max<std::size_t>(max_ev, ev.count[t + 1] - ev.count[t]);
     std::vector<F> ix(max_ev + ns), iy(max_ev + ns), gx(max_ev), gy(max_ev), qx(max_ev), qy(max_ev);
     std::vector<std::uint32_t> gl, gs, gc;  // groups: lane, first item, item count
-    std::vector<std::uint32_t> pair_group(max_ev);
-    if (special.size() < max_ev) special.resize(max_ev);
+    std::vector<std::uint8_t> special(max_ev);
     bool any = false;
-    for (std::size_t t = top; t-- > 0;) {
+    for (std::size_t t = ev.top; t-- > 0;) {
         // Lanes not started hold (0, 0), which doubles to (0, 0).
         if (any) affine_dbl_n(ax.data(), ay.data(), ns, s);
-        const std::size_t e0 = count[t], e1 = count[t + 1];
+        const std::size_t e0 = ev.count[t], e1 = ev.count[t + 1];
         gl.clear();
         gs.clear();
         gc.clear();
         std::size_t ni = 0;
         for (std::size_t e = e0; e < e1; ++e) {
-            const Event& v = ev[e];
+            const Event& v = ev.list[e];
             if (bad[v.lane]) continue;
             if (gl.empty() || gl.back() != v.lane) {
                 gl.push_back(v.lane);
@@ -230,7 +261,6 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
                     gy[cnt] = iy[st + i];
                     qx[cnt] = ix[st + i + 1];
                     qy[cnt] = iy[st + i + 1];
-                    pair_group[cnt] = std::uint32_t(g);
                     ++cnt;
                 }
             }

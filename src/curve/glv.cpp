@@ -152,29 +152,9 @@ const Limbs& glv_lambda() {
     return kLambda;
 }
 
-std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out) {
+std::size_t wnaf_sparse(const Limbs& k, unsigned w, std::uint8_t* pos, std::int8_t* dig) {
     // The digit loop, skipping each run of zero digits at once (after a non-zero digit the next
     // w - 1 are zero): about 127 / (w + 1) rounds for a 127-bit number instead of 128.
-    unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
-    const int full = 1 << w, half = full >> 1;
-    std::size_t n = 0;
-    while (v != 0) {
-        const auto lo = static_cast<std::uint64_t>(v);
-        const unsigned z = lo ? unsigned(std::countr_zero(lo)) : 64 + unsigned(std::countr_zero(std::uint64_t(v >> 64)));
-        std::memset(out + n, 0, z);
-        n += z;
-        v >>= z;
-        int d = int(v & unsigned(full - 1));
-        if (d >= half) d -= full;
-        if (d > 0) v -= unsigned(d);
-        else v += unsigned(-d);
-        out[n++] = std::int8_t(d);
-        v >>= 1;
-    }
-    return n;
-}
-
-std::size_t wnaf_sparse(const Limbs& k, unsigned w, std::uint8_t* pos, std::int8_t* dig) {
     unsigned __int128 v = (static_cast<unsigned __int128>(k[1]) << 64) | k[0];
     const int full = 1 << w, half = full >> 1;
     std::size_t n = 0, at = 0;
@@ -192,6 +172,16 @@ std::size_t wnaf_sparse(const Limbs& k, unsigned w, std::uint8_t* pos, std::int8
         ++at;
         v >>= 1;
     }
+    return n;
+}
+
+std::size_t wnaf(const Limbs& k, unsigned w, std::int8_t* out) {
+    std::uint8_t pos[130];
+    std::int8_t dig[130];
+    const std::size_t nz = wnaf_sparse(k, w, pos, dig);
+    const std::size_t n = nz == 0 ? 0 : std::size_t(pos[nz - 1]) + 1;
+    std::memset(out, 0, n);
+    for (std::size_t i = 0; i < nz; ++i) out[pos[i]] = dig[i];
     return n;
 }
 
