@@ -21,10 +21,11 @@ constexpr std::size_t kLen = 130;  // NAF digits of a number below 2^128: at mos
 constexpr std::size_t kMinBlock = 256;
 
 // Points per block: large enough to amortise each step's inversion (only about a sixth of the
-// lanes add at a step when every point has its own scalar), small enough to stay in cache.
+// lanes add at a step when every point has its own scalar), small enough to stay in cache (G2:
+// 1024, its table with the psi images is 384 bytes per entry; 2048 was 6% slower without IFMA).
 template <class J>
 constexpr std::size_t max_block() {
-    return sizeof(typename J::Field) == 32 ? 4096 : 2048;
+    return sizeof(typename J::Field) == 32 ? 4096 : 1024;
 }
 
 // Marks bad[lane[q]] (bad[q] without `lane`) where special[q]: an exceptional addition.
@@ -39,41 +40,61 @@ void negate(F* y, std::size_t n) {
 }
 
 // out_i = k_i in_i for one block of m points; ks holds m canonical scalars, or one if `uniform`.
+// Each scalar is split in parts (GLV on G1: two of ~127 bits; on G2 GLS, phi and psi: four of
+// ~66 bits, so half the doublings), each recoded in width-5 NAF; part c adds entries of the
+// table's image c (0 the table, 1 phi, 2 psi, 3 phi psi).
 template <class J>
 void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const Limbs* ks, bool uniform) {
     using F = typename J::Field;
     using Aff = typename J::Aff;
     constexpr std::size_t SZ = sizeof(Aff);
+    constexpr int kParts = std::is_same_v<F, Fq2> ? 4 : 2;
     const std::size_t nk = uniform ? 1 : m;
 
-    // Digits, step-major: dig[(t * nk + i) * 2 + c] is digit t of half c of scalar i.
-    std::vector<std::int8_t> dig(kLen * nk * 2, 0);
-    std::vector<unsigned char> neg1(nk), flip2(nk);
+    // Digits, step-major: dig[(t * nk + i) * kParts + c] is digit t of part c of scalar i. The
+    // table is of P1 = (-1)^neg(part 0) P; flip[i * kParts + c]: part c's sign differs from part 0's.
+    std::vector<std::int8_t> dig(kLen * nk * kParts, 0);
+    std::vector<unsigned char> neg0(nk), flip(nk * kParts, 0);
     std::size_t top = 0;
     {
-        std::int8_t d[2][kLen];
+        std::int8_t d[kLen];
         for (std::size_t i = 0; i < nk; ++i) {
-            const GlvSplit sp = glv_split(ks[i]);
-            neg1[i] = sp.neg1;
-            flip2[i] = sp.neg1 != sp.neg2;  // phi's entries: (beta x, (-1)^flip2 y) of P1's table
-            const std::size_t n1 = wnaf5(sp.k1, d[0]), n2 = wnaf5(sp.k2, d[1]);
-            for (std::size_t t = 0; t < n1; ++t) dig[(t * nk + i) * 2] = d[0][t];
-            for (std::size_t t = 0; t < n2; ++t) dig[(t * nk + i) * 2 + 1] = d[1][t];
-            top = std::max({top, n1, n2});
+            Limbs part[kParts];
+            bool neg[kParts];
+            if constexpr (kParts == 4) {
+                const Gls4Split sp = gls4_split(ks[i]);
+                for (int c = 0; c < 4; ++c) {
+                    part[c] = sp.k[c];
+                    neg[c] = sp.neg[c];
+                }
+            } else {
+                const GlvSplit sp = glv_split(ks[i]);
+                part[0] = sp.k1;
+                part[1] = sp.k2;
+                neg[0] = sp.neg1;
+                neg[1] = sp.neg2;
+            }
+            neg0[i] = neg[0];
+            for (int c = 0; c < kParts; ++c) {
+                flip[i * kParts + c] = neg[c] != neg[0];
+                const std::size_t n = wnaf5(part[c], d);
+                for (std::size_t t = 0; t < n; ++t) dig[(t * nk + i) * kParts + c] = d[t];
+                top = std::max(top, n);
+            }
         }
     }
 
     std::vector<Aff> orig(m);
     std::memcpy(static_cast<void*>(orig.data()), in, m * SZ);
-    // Table of P1 = (-1)^neg1 P: row j holds (2j + 1) P1; px holds the x of phi's table.
-    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m), ax(m), ay(m);
+    // Table of P1: row j holds (2j + 1) P1; then the images' coordinates.
+    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m), sx, sy, spx, ax(m), ay(m);
     std::vector<unsigned char> bad(m, 0), started(m, 0);
     std::vector<std::uint8_t> special(m);
     AffineScratch<F> s;
     for (std::size_t i = 0; i < m; ++i) {
         bad[i] = orig[i].is_infinity();
         tx[i] = orig[i].x;
-        ty[i] = neg1[uniform ? 0 : i] ? -orig[i].y : orig[i].y;
+        ty[i] = neg0[uniform ? 0 : i] ? -orig[i].y : orig[i].y;
     }
     std::copy(tx.begin(), tx.begin() + m, ax.begin());
     std::copy(ty.begin(), ty.begin() + m, ay.begin());
@@ -87,6 +108,17 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
         mark_bad(special.data(), m, bad.data(), nullptr);
     }
     for (std::size_t i = 0; i < kTab * m; ++i) px[i] = glv_endo_x(tx[i]);
+    if constexpr (kParts == 4) {
+        sx = tx;
+        sy = ty;
+        spx.resize(kTab * m);
+        for (std::size_t i = 0; i < kTab * m; ++i) {
+            gls_psi(sx[i], sy[i]);
+            spx[i] = glv_endo_x(sx[i]);
+        }
+    }
+    const F* img_x[4] = {tx.data(), px.data(), sx.data(), spx.data()};
+    const F* img_y[4] = {ty.data(), ty.data(), sy.data(), sy.data()};
 
     // The accumulators start as P1, a point of the curve, so that doubling lanes whose scalar
     // has not started yet is harmless; their first non-zero digit sets them.
@@ -94,22 +126,25 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
     std::copy(ty.begin(), ty.begin() + m, ay.begin());
     bool any = false;
     std::vector<F> gx, gy, bx, by;
-    std::vector<std::uint32_t> lane, both;
+    std::vector<std::uint32_t> lane, list, next_list;
+    std::vector<std::uint8_t> cur;
     if (!uniform) {
         gx.resize(m), gy.resize(m), bx.resize(m), by.resize(m);
         lane.resize(m);
-        both.resize(m);
+        list.resize(m);
+        next_list.resize(m);
+        cur.resize(m);
     }
     for (std::size_t t = top; t-- > 0;) {
         if (any) affine_dbl_n(ax.data(), ay.data(), m, s);
         if (uniform) {
-            for (int c = 0; c < 2; ++c) {
-                const int v = dig[t * 2 + c];
+            for (int c = 0; c < kParts; ++c) {
+                const int v = dig[t * kParts + c];
                 if (v == 0) continue;
                 const std::size_t j = std::size_t(v < 0 ? -v : v) >> 1;
-                const bool neg = (v < 0) != (c == 1 && flip2[0]);
-                const F* X = (c == 0 ? tx.data() : px.data()) + j * m;
-                const F* Y = ty.data() + j * m;
+                const bool neg = (v < 0) != (flip[c] != 0);
+                const F* X = img_x[c] + j * m;
+                const F* Y = img_y[c] + j * m;
                 if (!any) {
                     std::copy(X, X + m, ax.begin());
                     for (std::size_t i = 0; i < m; ++i) ay[i] = neg ? -Y[i] : Y[i];
@@ -124,29 +159,29 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
             }
             continue;
         }
-        // Per-lane digits: first each lane's first non-zero digit of the two halves, then the
-        // second half's digit of the lanes where both are non-zero.
-        const std::int8_t* row = dig.data() + t * m * 2;
-        std::size_t n2 = 0;  // lanes of the second pass, listed by the first
-        for (int phase = 0; phase < 2; ++phase) {
-            std::size_t cnt = 0;
-            const std::size_t count = phase == 0 ? m : n2;
+        // Per-lane digits, in phases: phase p adds each lane's (p+1)-th non-zero digit of this
+        // position (over its parts), so a phase holds each lane at most once.
+        const std::int8_t* row = dig.data() + t * m * kParts;
+        std::size_t nlist = 0;
+        for (int phase = 0; phase < kParts; ++phase) {
+            std::size_t cnt = 0, nnext = 0;
+            const std::size_t count = phase == 0 ? m : nlist;
             for (std::size_t q = 0; q < count; ++q) {
-                const std::size_t i = phase == 0 ? q : both[q];
-                const int v1 = row[2 * i], v2 = row[2 * i + 1];
-                int c = 1;
-                if (phase == 0) {
-                    if (v1 != 0) {
-                        c = 0;
-                        if (v2 != 0) both[n2++] = std::uint32_t(i);
-                    } else if (v2 == 0) {
-                        continue;
+                const std::size_t i = phase == 0 ? q : list[q];
+                const std::int8_t* r = row + kParts * i;
+                int c = phase == 0 ? 0 : cur[i] + 1;
+                while (c < kParts && r[c] == 0) ++c;
+                if (c == kParts) continue;
+                cur[i] = std::uint8_t(c);
+                for (int c2 = c + 1; c2 < kParts; ++c2)
+                    if (r[c2] != 0) {
+                        next_list[nnext++] = std::uint32_t(i);
+                        break;
                     }
-                }
-                const int v = c == 0 ? v1 : v2;
+                const int v = r[c];
                 const std::size_t k = (std::size_t(v < 0 ? -v : v) >> 1) * m + i;
-                const F& ex = c == 0 ? tx[k] : px[k];
-                const F ey = (v < 0) != (c == 1 && flip2[i]) ? -ty[k] : ty[k];
+                const F& ex = img_x[c][k];
+                const F ey = (v < 0) != (flip[i * kParts + c] != 0) ? -img_y[c][k] : img_y[c][k];
                 if (!started[i]) {
                     ax[i] = ex;
                     ay[i] = ey;
@@ -161,13 +196,17 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
                 by[cnt] = ey;
                 ++cnt;
             }
-            if (cnt == 0) continue;
-            affine_add_n(gx.data(), gy.data(), bx.data(), by.data(), cnt, special.data(), s);
-            mark_bad(special.data(), cnt, bad.data(), lane.data());
-            for (std::size_t q = 0; q < cnt; ++q) {
-                ax[lane[q]] = gx[q];
-                ay[lane[q]] = gy[q];
+            if (cnt > 0) {
+                affine_add_n(gx.data(), gy.data(), bx.data(), by.data(), cnt, special.data(), s);
+                mark_bad(special.data(), cnt, bad.data(), lane.data());
+                for (std::size_t q = 0; q < cnt; ++q) {
+                    ax[lane[q]] = gx[q];
+                    ay[lane[q]] = gy[q];
+                }
             }
+            std::swap(list, next_list);
+            nlist = nnext;
+            if (nlist == 0) break;
         }
     }
 
