@@ -86,8 +86,8 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
 
     std::vector<Aff> orig(m);
     std::memcpy(static_cast<void*>(orig.data()), in, m * SZ);
-    // Table of P1: row j holds (2j + 1) P1; then the images' coordinates.
-    std::vector<F> tx(kTab * m), ty(kTab * m), px(kTab * m), sx, sy, spx, ax(m), ay(m);
+    // Table of P1: row j holds (2j + 1) P1 (and below, its endomorphism images).
+    std::vector<F> tx(kTab * m), ty(kTab * m), ax(m), ay(m);
     std::vector<unsigned char> bad(m, 0), started(m, 0);
     std::vector<std::uint8_t> special(m);
     AffineScratch<F> s;
@@ -107,18 +107,7 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
         affine_add_n(X, Y, ax.data(), ay.data(), m, special.data(), s);
         mark_bad(special.data(), m, bad.data(), nullptr);
     }
-    for (std::size_t i = 0; i < kTab * m; ++i) px[i] = glv_endo_x(tx[i]);
-    if constexpr (kParts == 4) {
-        sx = tx;
-        sy = ty;
-        spx.resize(kTab * m);
-        for (std::size_t i = 0; i < kTab * m; ++i) {
-            gls_psi(sx[i], sy[i]);
-            spx[i] = glv_endo_x(sx[i]);
-        }
-    }
-    const F* img_x[4] = {tx.data(), px.data(), sx.data(), spx.data()};
-    const F* img_y[4] = {ty.data(), ty.data(), sy.data(), sy.data()};
+    const EndoImages<F> img(tx, ty);
 
     // The accumulators start as P1, a point of the curve, so that doubling lanes whose scalar
     // has not started yet is harmless; their first non-zero digit sets them.
@@ -143,8 +132,8 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
                 if (v == 0) continue;
                 const std::size_t j = std::size_t(v < 0 ? -v : v) >> 1;
                 const bool neg = (v < 0) != (flip[c] != 0);
-                const F* X = img_x[c] + j * m;
-                const F* Y = img_y[c] + j * m;
+                const F* X = img.x[c] + j * m;
+                const F* Y = img.y[c] + j * m;
                 if (!any) {
                     std::copy(X, X + m, ax.begin());
                     for (std::size_t i = 0; i < m; ++i) ay[i] = neg ? -Y[i] : Y[i];
@@ -180,8 +169,8 @@ void mul_block(const std::uint8_t* in, std::uint8_t* out, std::size_t m, const L
                     }
                 const int v = r[c];
                 const std::size_t k = (std::size_t(v < 0 ? -v : v) >> 1) * m + i;
-                const F& ex = img_x[c][k];
-                const F ey = (v < 0) != (flip[i * kParts + c] != 0) ? -img_y[c][k] : img_y[c][k];
+                const F& ex = img.x[c][k];
+                const F ey = (v < 0) != (flip[i * kParts + c] != 0) ? -img.y[c][k] : img.y[c][k];
                 if (!started[i]) {
                     ax[i] = ex;
                     ay[i] = ey;

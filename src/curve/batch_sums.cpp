@@ -63,13 +63,13 @@ Terms keep_terms(const Aff* bases, std::size_t nbases, const std::uint32_t* base
 
 // The odd multiples (2e + 1) P of every used point P, entry-major: entry e of the point of rank r
 // at eoff[e] + r, the points ranked by table size, largest first, so that entry e exists for a
-// prefix of the ranks; with the entries' images under phi (beta x, y) and, on G2, psi and phi psi.
+// prefix of the ranks.
 template <class F>
 struct Tables {
     std::vector<std::uint8_t> width;  // per input point: its NAF width (0: unused)
     std::vector<std::uint32_t> rank;  // per input point
     std::size_t eoff[kMaxTab + 1] = {};
-    std::vector<F> tx, ty, px, sx, sy, spx;  // entries; beta x; psi (x, y); beta psi x
+    std::vector<F> tx, ty;
     std::vector<std::uint8_t> bad;  // per rank: an exceptional addition while building
 };
 
@@ -114,17 +114,6 @@ Tables<F> build_tables(const Aff* bases, std::size_t nbases, const std::vector<s
         std::copy(t.ty.data() + t.eoff[e - 1], t.ty.data() + t.eoff[e - 1] + ne[e], Y);
         affine_add_n(X, Y, dx.data(), dy.data(), ne[e], special.data(), s);
         for (std::size_t i = 0; i < ne[e]; ++i) t.bad[i] |= special[i];
-    }
-    t.px.resize(size);
-    for (std::size_t e = 0; e < size; ++e) t.px[e] = glv_endo_x(t.tx[e]);
-    if constexpr (std::is_same_v<F, Fq2>) {
-        t.sx = t.tx;
-        t.sy = t.ty;
-        t.spx.resize(size);
-        for (std::size_t e = 0; e < size; ++e) {
-            gls_psi(t.sx[e], t.sy[e]);
-            t.spx[e] = glv_endo_x(t.sx[e]);
-        }
     }
     return t;
 }
@@ -207,9 +196,7 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
     for (std::size_t i = 0; i < terms.idx.size(); ++i)
         if (tab.bad[tab.rank[base[terms.idx[i]]]]) bad[terms.owner[i]] = 1;
     const Events ev = recode(base, ks, terms, tab);
-    // Image i of the entries (the scalar's part i): 0 the entries, 1 phi, 2 psi, 3 phi psi.
-    const F* img_x[4] = {tab.tx.data(), tab.px.data(), tab.sx.data(), tab.spx.data()};
-    const F* img_y[4] = {tab.ty.data(), tab.ty.data(), tab.sy.data(), tab.sy.data()};
+    const EndoImages<F> img(tab.tx, tab.ty);
 
     // Per step: double every accumulator, then add the step's entries. A lane's entries of one
     // step (and its accumulator) are summed as a binary tree, so a step takes about log2 of the
@@ -246,8 +233,8 @@ void batch_sums(const typename J::Aff* bases, std::size_t nbases, const std::uin
                 any = true;
             }
             const std::size_t k = v.tab;
-            ix[ni] = img_x[v.img][k];
-            iy[ni] = v.neg ? -img_y[v.img][k] : img_y[v.img][k];
+            ix[ni] = img.x[v.img][k];
+            iy[ni] = v.neg ? -img.y[v.img][k] : img.y[v.img][k];
             ++ni;
             ++gc.back();
         }

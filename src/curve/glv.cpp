@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 #include "curve/glv.hpp"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -107,40 +108,14 @@ const Limbs& gls_mu() {
     return kMu;
 }
 
-namespace {
-
-Fq2 fq2_pow(Fq2 b, Limbs e) {
-    Fq2 r = Fq2::one();
-    for (int i = 0; i < 4; ++i)
-        for (int j = 0; j < 64; ++j) {
-            if ((e[i] >> j) & 1) r = r * b;
-            b = b * b;
-        }
-    return r;
-}
-
-}  // namespace
-
-const Fq2 (&gls_psi_consts())[2] {
+const std::array<Fq2, 2>& gls_psi_consts() {
     // xi^((p-1)/3) and xi^((p-1)/2), xi = 9 + u.
-    static const Fq2 c[2] = {
-        [] {
-            Limbs e = Fq::MOD;
-            e[0] -= 1;  // p - 1 (p is odd), divided by 3
-            u128 rem = 0;
-            for (int i = 3; i >= 0; --i) {
-                const u128 cur = (rem << 64) | e[i];
-                e[i] = (u64)(cur / 3);
-                rem = cur % 3;
-            }
-            return fq2_pow(Fq2{Fq::from_u64(9), Fq::one()}, e);
-        }(),
-        [] {
-            Limbs e = Fq::MOD;
-            e[0] -= 1;
-            for (int i = 0; i < 4; ++i) e[i] = (e[i] >> 1) | (i < 3 ? e[i + 1] << 63 : 0);
-            return fq2_pow(Fq2{Fq::from_u64(9), Fq::one()}, e);
-        }()};
+    static const std::array<Fq2, 2> c = [] {
+        Limbs pm1 = Fq::MOD;
+        pm1[0] -= 1;  // p is odd
+        const Fq2 xi{Fq::from_u64(9), Fq::one()};
+        return std::array<Fq2, 2>{xi.pow(div_small(pm1, 3)), xi.pow(div_small(pm1, 2))};
+    }();
     return c;
 }
 

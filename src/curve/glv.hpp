@@ -2,8 +2,11 @@
 // The GLV endomorphism of BN254's G1 and G2, and the scalar recodings that use it (the MSM's
 // windows, the lockstep scalar multiplications of the setup tools).
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <vector>
 
 #include "field/bn254.hpp"
 
@@ -42,12 +45,41 @@ struct Gls4Split {
 Gls4Split gls4_split(const Limbs& k);
 const Limbs& gls_mu();
 // psi(x, y) = (conj(x) c[0], conj(y) c[1]) on the twist, c = gls_psi_consts(); psi = mu on G2.
-const Fq2 (&gls_psi_consts())[2];
+const std::array<Fq2, 2>& gls_psi_consts();
 inline void gls_psi(Fq2& x, Fq2& y) {
-    const Fq2(&c)[2] = gls_psi_consts();
+    const std::array<Fq2, 2>& c = gls_psi_consts();
     x = x.conjugate() * c[0];
     y = y.conjugate() * c[1];
 }
+
+// The images of n points (x, y) that the parts of a split scalar use: part c adds entries of image
+// c: 0 the points themselves, 1 phi (beta x, y) and, on G2 (gls4_split), 2 psi and 3 phi psi.
+template <class F>
+struct EndoImages {
+    std::vector<F> px, sx, sy, spx;  // beta x; psi (x, y); beta psi x
+    const F* x[4] = {};
+    const F* y[4] = {};
+    EndoImages(const std::vector<F>& tx, const std::vector<F>& ty) : px(tx.size()) {
+        for (std::size_t i = 0; i < tx.size(); ++i) px[i] = glv_endo_x(tx[i]);
+        x[0] = tx.data();
+        x[1] = px.data();
+        y[0] = y[1] = ty.data();
+        if constexpr (std::is_same_v<F, Fq2>) {
+            sx = tx;
+            sy = ty;
+            spx.resize(tx.size());
+            for (std::size_t i = 0; i < tx.size(); ++i) {
+                gls_psi(sx[i], sy[i]);
+                spx[i] = glv_endo_x(sx[i]);
+            }
+            x[2] = sx.data();
+            x[3] = spx.data();
+            y[2] = y[3] = sy.data();
+        }
+    }
+    EndoImages(const EndoImages&) = delete;  // x and y point into the vectors
+    EndoImages& operator=(const EndoImages&) = delete;
+};
 
 // Width-w NAF of k < 2^128, 2 <= w <= 8 (digits odd or zero, |d| < 2^(w-1), each non-zero digit
 // followed by at least w - 1 zeros), least significant digit first; returns the digit count (at

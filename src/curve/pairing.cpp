@@ -33,27 +33,6 @@ constexpr Naf naf_of(unsigned __int128 n) {
 constexpr Naf kAteNaf = naf_of((unsigned __int128)kBnX * 6 + 2);  // the optimal ate loop length 6x+2
 constexpr Naf kXNaf = naf_of(kBnX);
 
-// Limbs / small divisor (exact or floor).
-Limbs div_small(const Limbs& a, u64 d) {
-    Limbs q{};
-    unsigned __int128 rem = 0;
-    for (int i = 3; i >= 0; --i) {
-        const unsigned __int128 cur = (rem << 64) | a[i];
-        q[i] = (u64)(cur / d);
-        rem = cur % d;
-    }
-    return q;
-}
-
-Fq2 fq2_pow(const Fq2& a, const Limbs& e) {
-    Fq2 r = Fq2::one();
-    for (int i = (int)bit_length(e) - 1; i >= 0; --i) {
-        r = r.square();
-        if (bit(e, (unsigned)i)) r *= a;
-    }
-    return r;
-}
-
 // x / 2 in Fq (works on the Montgomery representation since halving is linear).
 Fq fq_half(const Fq& a) {
     Limbs x = a.v;
@@ -82,7 +61,7 @@ struct Constants {
         Limbs pm1 = Fq::MOD;
         pm1[0] -= 1;  // p is odd
         const Fq2 xi{Fq::from_u64(9), Fq::one()};
-        const Fq2 g1 = fq2_pow(xi, div_small(pm1, 6));  // xi^((p-1)/6)
+        const Fq2 g1 = xi.pow(div_small(pm1, 6));  // xi^((p-1)/6)
         Fq2 gk = Fq2::one();                             // xi^((p^k-1)/6), starting at k = 0
         for (int k = 0; k < 12; ++k) {
             frob[k][0] = Fq2::one();

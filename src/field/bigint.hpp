@@ -31,6 +31,18 @@ constexpr unsigned bit_length(const Limbs& a) {
     return 0;
 }
 
+// floor(a / d) for a small divisor d.
+constexpr Limbs div_small(const Limbs& a, std::uint64_t d) {
+    Limbs q{};
+    unsigned __int128 rem = 0;
+    for (int i = 3; i >= 0; --i) {
+        const unsigned __int128 cur = (rem << 64) | a[i];
+        q[i] = (std::uint64_t)(cur / d);
+        rem = cur % d;
+    }
+    return q;
+}
+
 inline Limbs limbs_from_le(const std::uint8_t* p) {
     Limbs r;
     for (int i = 0; i < 4; ++i) {

@@ -119,6 +119,14 @@ struct Fq2 {
     }
     Fq2 scale(const Fq& k) const { return {c0 * k, c1 * k}; }
     Fq2 conjugate() const { return {c0, -c1}; }
+    Fq2 pow(const Limbs& e) const {
+        Fq2 r = one();
+        for (int i = int(bit_length(e)) - 1; i >= 0; --i) {
+            r = r.square();
+            if (bit(e, unsigned(i))) r *= *this;
+        }
+        return r;
+    }
     Fq2 inverse() const {
         Fq n = (c0.square() + c1.square()).inverse();
         return {c0 * n, -(c1 * n)};

@@ -42,15 +42,6 @@ Limbs add_small(Limbs m, u64 a) {
     return m;
 }
 
-Fq2 fq2_pow(const Fq2& b, const Limbs& e) {
-    Fq2 r = Fq2::one();
-    for (int i = (int)bit_length(e) - 1; i >= 0; --i) {
-        r = r.square();
-        if (bit(e, (unsigned)i)) r = r * b;
-    }
-    return r;
-}
-
 template <class F>
 F field_from_rng(ChaCha& rng) {
     static const Limbs mask = [] {
@@ -142,12 +133,12 @@ Fq2 fq2_sqrt(const Fq2& a) {
     if (a.is_zero()) return a;
     static const Limbs e1 = exp_of(Fq::MOD, 3, 2);  // (q-3)/4
     static const Limbs e2 = exp_of(Fq::MOD, 1, 1);  // (q-1)/2
-    const Fq2 a1 = fq2_pow(a, e1);
+    const Fq2 a1 = a.pow(e1);
     const Fq2 x0 = a1 * a;
     const Fq2 alpha = a1 * x0;
     const Fq2 minus_one = -Fq2::one();
     if (alpha == minus_one) return Fq2{-x0.c1, x0.c0};  // u * x0
-    const Fq2 b = fq2_pow(alpha + Fq2::one(), e2);
+    const Fq2 b = (alpha + Fq2::one()).pow(e2);
     return b * x0;
 }
 
